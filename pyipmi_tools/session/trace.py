@@ -1,0 +1,42 @@
+"""Human-readable packet trace lines for ``--debug``.
+
+The session engine hands decoded structures to these helpers; they render each field on
+its own line. Nothing here ever sees a password, K_g or derived key: the only field that
+can carry a secret on the wire (an IPMI 1.5 straight-password authcode) is redacted by
+the caller passing ``redact``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any, Callable, Iterable
+
+TraceSink = Callable[[str], None]
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex(" ") if value else "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, int):
+        return f"{value} ({value:#x})"
+    return str(value)
+
+
+def field_lines(obj: Any, redact: Iterable[str] = ()) -> list[str]:
+    """One ``name: value`` line per dataclass field."""
+    hidden = set(redact)
+    lines = []
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        shown = "<redacted>" if f.name in hidden else _render(value)
+        lines.append(f"  {f.name.replace('_', ' ')}: {shown}")
+    return lines
+
+
+def hexdump(data: bytes, width: int = 16) -> list[str]:
+    return [f"  {i:04x}: {data[i:i + width].hex(' ')}" for i in range(0, len(data), width)]

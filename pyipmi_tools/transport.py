@@ -1,0 +1,275 @@
+"""UDP transport: the one place that touches sockets.
+
+Protocol logic lives in sans-I/O *endpoints* (see :class:`Endpoint`); this
+module only moves their datagrams and fires their timers.  :func:`run` drives
+any number of endpoints from a single ``selectors`` loop:
+
+* each endpoint owns one or more non-blocking UDP sockets, numbered by the
+  endpoint (``Datagram.socket_index``); an unseen index opens a new socket
+  (new ephemeral source port) and replies are delivered with the index of the
+  socket they arrived on;
+* timers are kept in a lazy min-heap keyed by each endpoint's current
+  ``next_deadline()``.  A deadline is re-read after every call into the
+  endpoint and pushed only when it changed; stale heap entries are recognised
+  by a per-endpoint sequence number and skipped (the heap is rebuilt when
+  stale entries outnumber live ones), so an iteration costs O(events log n),
+  not O(n).
+
+See docs/dev/transport-api.md for the contract.
+"""
+
+from __future__ import annotations
+
+import errno
+import heapq
+import selectors
+import socket
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional, Protocol, Sequence
+
+from .datagram import Datagram
+
+__all__ = ["Datagram", "Endpoint", "HostResolutionError", "resolve", "run"]
+
+# Large enough for any UDP payload, so nothing is ever silently truncated.
+_RECV_BUFSIZE = 65536
+
+# socket() failures reported to the endpoint (if it has socket_error()) rather
+# than raised: the per-process and the system-wide descriptor tables are full.
+_FD_EXHAUSTED = (errno.EMFILE, errno.ENFILE)
+
+_WILDCARD = {socket.AF_INET: ("0.0.0.0", 0), socket.AF_INET6: ("::", 0)}
+
+
+class Endpoint(Protocol):
+    """What :func:`run` needs from a sans-I/O session/operation object.
+
+    Optionally an endpoint may define ``socket_error(err: int) -> None``; it is
+    called when a socket cannot be created because descriptors ran out.
+    """
+
+    address: tuple
+    family: int
+    done: bool
+    min_socket_index: int
+
+    def start(self, now: float) -> None: ...
+
+    def datagrams_to_send(self) -> list[Datagram]: ...
+
+    def receive_datagram(
+        self, data: bytes, source_ip: str, socket_index: int, now: float
+    ) -> None: ...
+
+    def next_deadline(self) -> Optional[float]: ...
+
+    def handle_timer(self, now: float) -> None: ...
+
+
+class HostResolutionError(Exception):
+    """Host name lookup failed; ``gai_error`` is the EAI_* code."""
+
+    def __init__(self, gai_error: int, message: str) -> None:
+        super().__init__(gai_error, message)
+        self.gai_error = gai_error
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def resolve(host: str, port: int) -> tuple[int, tuple]:
+    """Resolve *host* like FreeIPMI: first getaddrinfo() result -> (family, sockaddr).
+
+    Uses AF_UNSPEC, SOCK_DGRAM and AI_V4MAPPED|AI_ADDRCONFIG.  With glibc,
+    AI_V4MAPPED has no effect for AF_UNSPEC, and AI_ADDRCONFIG suppresses a
+    family only when no interface (loopback included, for literal and
+    /etc/hosts names in practice) carries it: '127.0.0.1' and 'localhost'
+    resolve even on a host with only ``lo``; '::1' fails (EAI_ADDRFAMILY or
+    EAI_NONAME) where IPv6 is disabled.
+    """
+    flags = socket.AI_V4MAPPED | socket.AI_ADDRCONFIG
+    try:
+        infos = socket.getaddrinfo(
+            host, port, socket.AF_UNSPEC, socket.SOCK_DGRAM, 0, flags
+        )
+    except socket.gaierror as exc:
+        raise HostResolutionError(exc.errno, exc.strerror or str(exc)) from None
+    except (UnicodeError, ValueError):
+        # Python rejects the name before the C resolver sees it (bad IDNA
+        # label, embedded NUL); glibc would have said "unknown name".
+        raise HostResolutionError(
+            socket.EAI_NONAME, "Name or service not known"
+        ) from None
+    if not infos:  # pragma: no cover - getaddrinfo never returns an empty list
+        raise HostResolutionError(socket.EAI_NONAME, "Name or service not known")
+    family, _type, _proto, _canon, sockaddr = infos[0]
+    return int(family), sockaddr
+
+
+class _Slot:
+    """Transport-side bookkeeping for one endpoint."""
+
+    __slots__ = ("ep", "socks", "deadline", "seq", "done")
+
+    def __init__(self, ep: Endpoint) -> None:
+        self.ep = ep
+        self.socks: dict[int, socket.socket] = {}
+        self.deadline: Optional[float] = None  # deadline of the live heap entry
+        self.seq = -1  # sequence number of the live heap entry (-1: none)
+        self.done = False
+
+
+def run(
+    endpoints: Sequence[Endpoint],
+    fanout: int = 0,
+    clock: Callable[[], float] = time.monotonic,
+    on_done: Optional[Callable[[Endpoint], None]] = None,
+) -> None:
+    """Drive *endpoints* to completion, at most *fanout* at once (0: all).
+
+    Endpoints are started in list order.  ``on_done(ep)`` is called once per
+    endpoint, in completion order.  All sockets are closed on return, also
+    when an exception propagates.
+    """
+    slots = [_Slot(ep) for ep in endpoints]
+    total = len(slots)
+    limit = fanout if fanout > 0 else total
+    sel = selectors.DefaultSelector()
+    heap: list[tuple[float, int, _Slot]] = []
+    live: set[_Slot] = set()  # started and not yet done
+    seq = 0
+    heappush, heappop = heapq.heappush, heapq.heappop
+    register, unregister = sel.register, sel.unregister
+    EVENT_READ = selectors.EVENT_READ
+
+    def close_socket(slot: _Slot, index: int) -> None:
+        sock = slot.socks.pop(index)
+        unregister(sock)
+        sock.close()
+
+    def open_socket(slot: _Slot, index: int) -> Optional[socket.socket]:
+        ep = slot.ep
+        family = ep.family
+        try:
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+        except OSError as exc:
+            handler = getattr(ep, "socket_error", None)
+            if exc.errno in _FD_EXHAUSTED and handler is not None:
+                handler(exc.errno)
+                return None
+            raise
+        try:
+            sock.setblocking(False)
+            sock.bind(_WILDCARD.get(family, ("", 0)))
+            register(sock, EVENT_READ, (slot, index))
+        except BaseException:
+            sock.close()
+            raise
+        slot.socks[index] = sock
+        return sock
+
+    def after_call(slot: _Slot) -> None:
+        """Flush, retire sockets, finish or reschedule after any call into ep."""
+        nonlocal seq
+        ep = slot.ep
+        for dgram in ep.datagrams_to_send():
+            index = dgram.socket_index
+            sock = slot.socks.get(index)
+            if sock is None:
+                if index < ep.min_socket_index:
+                    continue  # addressed to a retired socket: drop
+                sock = open_socket(slot, index)
+                if sock is None:
+                    break  # endpoint was told; the rest would fail alike
+            try:
+                sock.sendto(dgram.data, ep.address)
+            except OSError:
+                pass  # unreachable, buffer full, ...: the endpoint's timers decide
+        if ep.done:
+            slot.done = True
+            slot.seq = -1
+            for index in list(slot.socks):
+                close_socket(slot, index)
+            live.discard(slot)
+            if on_done is not None:
+                on_done(ep)
+            return
+        if slot.socks:
+            low = ep.min_socket_index
+            for index in [i for i in slot.socks if i < low]:
+                close_socket(slot, index)
+        deadline = ep.next_deadline()
+        if deadline is None:
+            raise RuntimeError(f"endpoint {ep!r} is not done but has no deadline")
+        if deadline != slot.deadline or slot.seq < 0:
+            seq += 1
+            slot.deadline = deadline
+            slot.seq = seq
+            heappush(heap, (deadline, seq, slot))
+
+    try:
+        next_start = 0
+        while True:
+            # Admit waiting endpoints up to the fan-out limit, in list order.
+            if next_start < total and len(live) < limit:
+                now = clock()
+                while next_start < total and len(live) < limit:
+                    slot = slots[next_start]
+                    next_start += 1
+                    live.add(slot)
+                    slot.ep.start(now)
+                    after_call(slot)
+            if not live:
+                if next_start >= total:
+                    break
+                continue
+
+            # Drop stale entries from the top; the top is then the earliest
+            # deadline of a live endpoint (every live endpoint has one entry).
+            while heap[0][2].seq != heap[0][1]:
+                heappop(heap)
+            if len(heap) > 64 + 2 * len(live):
+                heap = [(s.deadline, s.seq, s) for s in live]  # type: ignore[misc]
+                heapq.heapify(heap)
+            timeout = heap[0][0] - clock()
+            events = sel.select(timeout if timeout > 0.0 else 0)
+            now = clock()
+
+            # One datagram per ready socket per pass: the selector is
+            # level-triggered, so anything still queued is reported again at
+            # once.  This keeps a fast responder from starving timers and
+            # other endpoints, keeps `now` fresh, and saves the failing
+            # recvfrom() that draining to EAGAIN would cost on every wake-up.
+            for key, _mask in events:
+                slot, index = key.data
+                sock = key.fileobj
+                if slot.socks.get(index) is not sock:
+                    continue  # closed earlier in this pass
+                try:
+                    data, source = sock.recvfrom(_RECV_BUFSIZE)  # type: ignore[union-attr]
+                except OSError:
+                    # EAGAIN, or an ICMP error report (ECONNREFUSED etc.),
+                    # which reading has now cleared: nothing to deliver.
+                    continue
+                slot.ep.receive_datagram(data, source[0], index, now)
+                after_call(slot)
+
+            # Collect due timers first, so that an endpoint re-arming for a
+            # time <= now is served next iteration instead of looping here.
+            due = []
+            while heap and heap[0][0] <= now:
+                _deadline, entry_seq, slot = heappop(heap)
+                if slot.seq == entry_seq:
+                    slot.seq = -1  # popped: after_call must push a new entry
+                    due.append(slot)
+            for slot in due:
+                slot.ep.handle_timer(now)
+                after_call(slot)
+    finally:
+        for slot in slots:
+            for sock in slot.socks.values():
+                sock.close()
+            slot.socks.clear()
+        sel.close()

@@ -1,0 +1,281 @@
+"""RMCP+ (IPMI 2.0) session packets and the session-setup payloads.
+
+Packet: ``RMCP header | 0x06 | payload type | session id (4) | session seq (4) | length (2)
+| payload | [integrity pad 0xFF.. | pad length | next header 0x07 | authcode]``.
+
+The integrity trailer is present when the payload type's "authenticated" bit is set.
+Computing or checking the authcode, and encrypting the payload, belong to the session
+layer; these functions take and return the raw pieces.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable
+
+from .buffer import DecodeError, Reader, u32le
+from .rmcp import IPMI_HEADER, strip_ipmi_header
+
+AUTH_TYPE_RMCPPLUS = 0x06
+NEXT_HEADER = 0x07
+ENCRYPTED = 0x80
+AUTHENTICATED = 0x40
+
+
+class PayloadType(enum.IntEnum):
+    IPMI = 0x00
+    SOL = 0x01
+    OPEN_SESSION_REQUEST = 0x10
+    OPEN_SESSION_RESPONSE = 0x11
+    RAKP1 = 0x12
+    RAKP2 = 0x13
+    RAKP3 = 0x14
+    RAKP4 = 0x15
+
+
+class RmcpPlusStatus(enum.IntEnum):
+    NO_ERRORS = 0x00
+    INSUFFICIENT_RESOURCES = 0x01
+    INVALID_SESSION_ID = 0x02
+    INVALID_PAYLOAD_TYPE = 0x03
+    INVALID_AUTHENTICATION_ALGORITHM = 0x04
+    INVALID_INTEGRITY_ALGORITHM = 0x05
+    NO_MATCHING_AUTHENTICATION_PAYLOAD = 0x06
+    NO_MATCHING_INTEGRITY_PAYLOAD = 0x07
+    INACTIVE_SESSION_ID = 0x08
+    INVALID_ROLE = 0x09
+    UNAUTHORIZED_ROLE_OR_PRIVILEGE = 0x0A
+    INSUFFICIENT_RESOURCES_AT_ROLE = 0x0B
+    INVALID_NAME_LENGTH = 0x0C
+    UNAUTHORIZED_NAME = 0x0D
+    UNAUTHORIZED_GUID = 0x0E
+    INVALID_INTEGRITY_CHECK_VALUE = 0x0F
+    INVALID_CONFIDENTIALITY_ALGORITHM = 0x10
+    NO_CIPHER_SUITE_MATCH = 0x11
+    ILLEGAL_PARAMETER = 0x12
+
+
+def status_name(code: int) -> str:
+    try:
+        return RmcpPlusStatus(code).name.lower().replace("_", " ")
+    except ValueError:
+        return f"reserved status {code:#04x}"
+
+
+@dataclass(frozen=True)
+class Packet20:
+    payload_type: int         # bits 5:0 only
+    encrypted: bool
+    authenticated: bool
+    session_id: int
+    session_seq: int
+    payload: bytes            # as on the wire (still encrypted if `encrypted`)
+    signed: bytes = b""       # bytes the authcode covers (auth type .. next header)
+    authcode: bytes = b""
+    pad: bytes = b""
+
+
+def encode_packet20(payload_type: int, session_id: int, session_seq: int, payload: bytes,
+                    encrypted: bool = False,
+                    sign: Callable[[bytes], bytes] | None = None) -> bytes:
+    """Build a datagram; ``sign`` (given for authenticated packets) maps the covered bytes to the authcode."""
+    ptype = payload_type | (ENCRYPTED if encrypted else 0) | (AUTHENTICATED if sign else 0)
+    body = (bytes((AUTH_TYPE_RMCPPLUS, ptype)) + u32le(session_id) + u32le(session_seq)
+            + len(payload).to_bytes(2, "little") + payload)
+    if sign is None:
+        return IPMI_HEADER + body
+    pad_len = -(len(body) + 2) % 4
+    signed = body + b"\xff" * pad_len + bytes((pad_len, NEXT_HEADER))
+    return IPMI_HEADER + signed + sign(signed)
+
+
+def decode_packet20(datagram: bytes, authcode_len: int = 0) -> Packet20:
+    """Split a datagram. ``authcode_len`` is the session's integrity authcode length."""
+    body = strip_ipmi_header(datagram)
+    r = Reader(body)
+    if r.u8("auth type") != AUTH_TYPE_RMCPPLUS:
+        raise DecodeError("not an RMCP+ packet (auth type is not 0x06)")
+    ptype = r.u8("payload type")
+    if ptype & 0x3F == 0x02:
+        raise DecodeError("OEM explicit payloads are not supported")
+    sid = r.u32("session ID")
+    seq = r.u32("session sequence number")
+    length = r.u16("payload length")
+    payload = r.take(length, "payload")
+    authenticated = bool(ptype & AUTHENTICATED)
+    if not authenticated:
+        return Packet20(ptype & 0x3F, bool(ptype & ENCRYPTED), False, sid, seq, payload)
+    trailer = r.rest()
+    if len(trailer) < 2 + authcode_len:
+        raise DecodeError(f"integrity trailer of {len(trailer)} bytes is too short for a "
+                          f"{authcode_len}-byte authcode")
+    split = len(trailer) - authcode_len
+    pad_len, next_header = trailer[split - 2], trailer[split - 1]
+    pad = trailer[:split - 2]
+    if next_header != NEXT_HEADER:
+        raise DecodeError(f"integrity trailer next header is {next_header:#04x}, not 0x07")
+    if pad_len != len(pad) or pad_len > 3 or pad.strip(b"\xff"):
+        raise DecodeError(f"integrity pad is malformed (pad length {pad_len}, {len(pad)} pad bytes)")
+    signed = body[:len(body) - authcode_len]
+    return Packet20(ptype & 0x3F, bool(ptype & ENCRYPTED), True, sid, seq, payload,
+                    signed=signed, authcode=trailer[split:], pad=pad)
+
+
+# --- session-setup payloads (IPMI 2.0 spec 13.17 - 13.23) -----------------------------
+
+def _algorithm_record(kind: int, alg: int) -> bytes:
+    return bytes((kind, 0, 0, 8, alg, 0, 0, 0))
+
+
+@dataclass(frozen=True)
+class OpenSessionRequest:
+    tag: int
+    max_privilege: int
+    console_session_id: int
+    auth_alg: int
+    integrity_alg: int
+    conf_alg: int
+
+    def encode(self) -> bytes:
+        return (bytes((self.tag & 0xFF, self.max_privilege & 0x0F, 0, 0)) + u32le(self.console_session_id)
+                + _algorithm_record(0, self.auth_alg) + _algorithm_record(1, self.integrity_alg)
+                + _algorithm_record(2, self.conf_alg))
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "OpenSessionRequest":
+        r = Reader(payload)
+        tag, priv = r.u8(), r.u8()
+        r.take(2)
+        sid = r.u32()
+        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
+        return cls(tag, priv & 0x0F, sid, *algs)
+
+
+def _decode_algorithm_record(r: Reader, kind: int) -> int:
+    rec = r.take(8, "algorithm payload")
+    if rec[0] != kind:
+        raise DecodeError(f"algorithm payload type {rec[0]} where {kind} was expected")
+    return rec[4] & 0x3F
+
+
+@dataclass(frozen=True)
+class OpenSessionResponse:
+    tag: int
+    status: int
+    max_privilege: int
+    console_session_id: int
+    bmc_session_id: int = 0
+    auth_alg: int = 0
+    integrity_alg: int = 0
+    conf_alg: int = 0
+
+    def encode(self) -> bytes:
+        head = bytes((self.tag & 0xFF, self.status, self.max_privilege & 0x0F, 0)) + u32le(self.console_session_id)
+        if self.status:
+            return head
+        return (head + u32le(self.bmc_session_id) + _algorithm_record(0, self.auth_alg)
+                + _algorithm_record(1, self.integrity_alg) + _algorithm_record(2, self.conf_alg))
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "OpenSessionResponse":
+        r = Reader(payload)
+        tag, status, priv = r.u8("tag"), r.u8("status"), r.u8("max privilege")
+        r.take(1)
+        console_sid = r.u32("remote console session ID")
+        if status:
+            return cls(tag, status, priv & 0x0F, console_sid)
+        bmc_sid = r.u32("managed system session ID")
+        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
+        return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *algs)
+
+
+@dataclass(frozen=True)
+class Rakp1:
+    tag: int
+    bmc_session_id: int
+    console_random: bytes
+    role: int
+    username: bytes
+
+    def encode(self) -> bytes:
+        return (bytes((self.tag & 0xFF, 0, 0, 0)) + u32le(self.bmc_session_id) + self.console_random
+                + bytes((self.role, 0, 0, len(self.username))) + self.username)
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "Rakp1":
+        r = Reader(payload)
+        tag = r.u8()
+        r.take(3)
+        sid = r.u32()
+        rm = r.take(16, "console random number")
+        role = r.u8()
+        r.take(2)
+        ulen = r.u8()
+        if ulen > 16:
+            raise DecodeError(f"user name length {ulen} exceeds 16")
+        return cls(tag, sid, rm, role, r.take(ulen, "user name"))
+
+
+@dataclass(frozen=True)
+class Rakp2:
+    tag: int
+    status: int
+    console_session_id: int
+    bmc_random: bytes = b""
+    bmc_guid: bytes = b""
+    key_exchange_authcode: bytes = b""
+
+    def encode(self) -> bytes:
+        head = bytes((self.tag & 0xFF, self.status, 0, 0)) + u32le(self.console_session_id)
+        if self.status:
+            return head
+        return head + self.bmc_random + self.bmc_guid + self.key_exchange_authcode
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "Rakp2":
+        r = Reader(payload)
+        tag, status = r.u8("tag"), r.u8("status")
+        r.take(2)
+        sid = r.u32("remote console session ID")
+        if status:
+            return cls(tag, status, sid)
+        rc = r.take(16, "managed system random number")
+        guid = r.take(16, "managed system GUID")
+        return cls(tag, status, sid, rc, guid, r.rest())
+
+
+@dataclass(frozen=True)
+class Rakp3:
+    tag: int
+    status: int
+    bmc_session_id: int
+    authcode: bytes = b""
+
+    def encode(self) -> bytes:
+        return bytes((self.tag & 0xFF, self.status, 0, 0)) + u32le(self.bmc_session_id) + self.authcode
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "Rakp3":
+        r = Reader(payload)
+        tag, status = r.u8(), r.u8()
+        r.take(2)
+        return cls(tag, status, r.u32(), r.rest())
+
+
+@dataclass(frozen=True)
+class Rakp4:
+    tag: int
+    status: int
+    console_session_id: int
+    integrity_check_value: bytes = b""
+
+    def encode(self) -> bytes:
+        return bytes((self.tag & 0xFF, self.status, 0, 0)) + u32le(self.console_session_id) + self.integrity_check_value
+
+    @classmethod
+    def decode(cls, payload: bytes) -> "Rakp4":
+        r = Reader(payload)
+        tag, status = r.u8("tag"), r.u8("status")
+        r.take(2)
+        return cls(tag, status, r.u32("remote console session ID"), r.rest())

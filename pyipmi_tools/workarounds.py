@@ -1,0 +1,79 @@
+"""FreeIPMI's ``-W`` workaround flags: parsing and the set handed to the session engine.
+
+Every FreeIPMI tool accepts every flag name (flags of other tools are accepted and
+ignored). ``none`` on the command line clears all flags and stops parsing; in a
+configuration file it is rejected. Three section-specific flags share a bit with another
+flag in 1.6.10, so naming one turns on the other too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OUTOFBAND_15 = ("authcap", "nochecksumcheck", "idzero", "unexpectedauth", "forcepermsg", "endianseq",
+                "noauthcodecheck")
+OUTOFBAND_20 = ("authcap", "nochecksumcheck", "intel20", "supermicro20", "sun20", "opensesspriv",
+                "integritycheckvalue")
+INBAND = ("assumeio", "spinpoll")
+SDR = ("assumemaxsdrrecordcount",)
+SECTION_SPECIFIC = (
+    "solpayloadsize", "solport", "solstatus", "solchannelsupport", "serialalertsdeferred", "solpacketseq",
+    "ipmiping", "slowcommit", "veryslowcommit", "solchannelassumelanchannel", "skipchecks",
+    "assumesystemevent", "discretereading", "ignorescanningdisabled", "assumebmcowner", "ignoreauthcode",
+    "ignorestateflag", "malformedack", "guidformat",
+)
+KNOWN = frozenset(OUTOFBAND_15 + OUTOFBAND_20 + INBAND + SDR + SECTION_SPECIFIC)
+
+# 1.6.10 defines these pairs with the same bit value.
+SHARED_BITS = {
+    "ipmiping": "solchannelassumelanchannel",
+    "solchannelassumelanchannel": "ipmiping",
+    "malformedack": "slowcommit",
+    "slowcommit": "malformedack",
+    "guidformat": "veryslowcommit",
+    "veryslowcommit": "guidformat",
+}
+
+
+class WorkaroundError(ValueError):
+    """An unknown word in a workaround list (FreeIPMI: ``invalid workaround flags``)."""
+
+
+@dataclass(frozen=True)
+class Workarounds:
+    """The set of enabled flag names, with the shared-bit aliases already expanded."""
+
+    flags: frozenset[str] = frozenset()
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.flags
+
+    def __bool__(self) -> bool:
+        return bool(self.flags)
+
+    def only(self, group: tuple[str, ...]) -> "Workarounds":
+        """The subset that belongs to ``group`` (ipmi-config hands libfreeipmi one group)."""
+        return Workarounds(self.flags & frozenset(group))
+
+    def names(self) -> str:
+        return ",".join(sorted(self.flags)) or "none"
+
+
+def parse_workarounds(text: str, from_config_file: bool = False) -> Workarounds:
+    """Parse a comma list (command line) or whitespace list (config file) of flag names."""
+    words = text.split() if from_config_file else text.split(",")
+    flags: set[str] = set()
+    for word in words:
+        word = word.lower()  # strtok on ',' only: ' authcap' is not a flag name
+        if not word:
+            continue
+        if word == "none":
+            if from_config_file:
+                raise WorkaroundError(word)
+            return Workarounds()
+        if word not in KNOWN:
+            raise WorkaroundError(word)
+        flags.add(word)
+        if word in SHARED_BITS:
+            flags.add(SHARED_BITS[word])
+    return Workarounds(frozenset(flags))

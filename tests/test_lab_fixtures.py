@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import tools
+from tests.support.bmcprocess import USERS
 from tests.support.ports import check_loopback, free_udp_ports, udp_port_in_use
 from tests.support.tools import require_tool
 
@@ -105,6 +106,16 @@ def test_pyghmi_initial_power_on(pyghmi_bmc_factory) -> None:
     assert freeipmi("ipmipower", bmc.host, "--stat").stdout == "127.0.0.1: on\n"
     bmc.stop()
     assert not bmc.alive()
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("user", sorted(USERS))
+def test_each_user_can_log_in(bmc, user: str) -> None:
+    password, privilege = USERS[user]
+    argv = [require_tool("ipmipower"), "-W", "opensesspriv", "-D", "LAN_2_0", "-I", "3",
+            "-h", bmc.host, "-u", user, "-p", password, "-l", privilege, "--stat"]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stdout) == (0, "127.0.0.1: off\n")
 
 
 @pytest.mark.interop

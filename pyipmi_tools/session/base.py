@@ -23,6 +23,7 @@ from ..wire.buffer import DecodeError
 from ..wire.message import Message, decode_response, encode_request
 from .config import Flavor, SessionConfig
 from .events import Closed, Established, Event, Failed, Response, Stage
+from .mapping import SET_PRIVILEGE_CC, setup_cc_outcome
 from .trace import TraceSink, field_lines
 
 _TIMEOUT_OUTCOMES = {
@@ -42,11 +43,16 @@ class Drop(Exception):
 
 
 class Fail(Exception):
-    """Raised inside reply handling: the session ends with this outcome."""
+    """Raised inside reply handling: the session ends with this outcome.
 
-    def __init__(self, failure: Failed) -> None:
+    ``close``: the session is active, so Close Session is still sent (FreeIPMI does so
+    after a bad completion code on an in-session request).
+    """
+
+    def __init__(self, failure: Failed, close: bool = False) -> None:
         super().__init__(failure.outcome.text)
         self.failure = failure
+        self.close = close
 
 
 @dataclass
@@ -198,7 +204,8 @@ class Session(abc.ABC):
             return
         except Fail as fail:
             self._last_valid = now
-            self._fail(fail.failure)
+            self._resends = 0
+            self._fail(fail.failure, close_at=now if fail.close else None)
             return
         self._last_valid = now
         self._resends = 0
@@ -314,10 +321,30 @@ class Session(abc.ABC):
         self._note("session established")
         self._events.append(Established())
 
-    def _fail(self, failure: Failed) -> None:
+    def _fail(self, failure: Failed, close_at: float | None = None) -> None:
         self.failure = failure
         self._note(f"session failed: {failure.outcome.text}" + (f" ({failure.detail})" if failure.detail else ""))
-        self._finish(failure)
+        if close_at is None:
+            self._finish(failure)
+            return
+        self._events.append(failure)
+        self.stage = Stage.ESTABLISHED
+        self.close(close_at)
+
+    def _set_privilege(self, now: float) -> None:
+        """Set Session Privilege Level: the first in-session request of both session types."""
+        cfg = self.config
+        request = app.set_session_privilege(int(cfg.privilege))
+
+        def on_reply(message: Message) -> None:
+            cc = message.completion_code or 0
+            if cc:
+                outcome = setup_cc_outcome(cc, cfg.flavor, SET_PRIVILEGE_CC[cfg.flavor])
+                raise Fail(Failed(outcome, Stage.SET_PRIVILEGE, f"completion code {cc:#04x}", completion_code=cc,
+                                  command=request.spec.name), close=True)
+            self._established()
+
+        self._in_session(Stage.SET_PRIVILEGE, request, on_reply, now)
 
     def _finish(self, event: Event) -> None:
         self.done = True

@@ -15,7 +15,7 @@ from .authcaps import start_auth_caps
 from .base import Datagram, Drop, Exchange, Fail, Session
 from .config import Flavor
 from .events import Failed, Stage
-from .mapping import ACTIVATE_SESSION_CC, SESSION_CHALLENGE_CC, SET_PRIVILEGE_CC, setup_cc_outcome
+from .mapping import ACTIVATE_SESSION_CC, SESSION_CHALLENGE_CC, setup_cc_outcome
 from .seqwindow import SequenceWindow
 
 
@@ -125,21 +125,6 @@ class Lan15Session(Session):
             self._then = self._set_privilege
 
         self._exchange_start(Exchange(Stage.ACTIVATE_SESSION, build, accept, "Activate Session"), now)
-
-    def _set_privilege(self, now: float) -> None:
-        cfg = self.config
-        request = app.set_session_privilege(int(cfg.privilege))
-
-        def on_reply(message: Message) -> None:
-            cc = message.completion_code or 0
-            if cc:
-                raise Fail(Failed(setup_cc_outcome(cc, cfg.flavor, SET_PRIVILEGE_CC), Stage.SET_PRIVILEGE,
-                                  f"completion code {cc:#04x}", completion_code=cc, command=request.spec.name))
-            self._established()
-
-        self._in_session(Stage.SET_PRIVILEGE, request, on_reply, now)
-
-    # --- packets ----------------------------------------------------------------------
 
     def _verify_authcode(self, packet: Packet15, auth: AuthType) -> None:
         """Raise Drop unless ``packet`` is authenticated as ``auth`` (Dell retry: -W unexpectedauth)."""

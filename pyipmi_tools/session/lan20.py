@@ -21,7 +21,7 @@ from .authcaps import start_auth_caps
 from .base import Datagram, Drop, Exchange, Fail, Session
 from .config import Flavor
 from .events import Failed, Stage
-from .mapping import SET_PRIVILEGE_CC, rmcpplus_status_outcome, setup_cc_outcome
+from .mapping import rmcpplus_status_outcome, setup_cc_outcome
 from .seqwindow import SequenceWindow
 
 MAX_HANDSHAKE_RESTARTS = 3
@@ -84,6 +84,7 @@ class Lan20Session(Session):
         self.console_sid = 0
         while not self.console_sid:
             self.console_sid = self.rng.getrandbits(32)
+        self._rm = self.rng.getrandbits(128).to_bytes(16, "little")  # one per handshake, kept on resends
         requested = int(cfg.privilege) if ({"opensesspriv", "sun20", "intel20"} & w.flags) else 0
         expected: dict[str, int] = {}
 
@@ -128,7 +129,6 @@ class Lan20Session(Session):
         expected: dict[str, int] = {}
 
         def build() -> Datagram:
-            self._rm = self.rng.getrandbits(128).to_bytes(16, "little")
             message = Rakp1(self._next_tag(), self.bmc_sid, self._rm, self._role, self._rakp_username())
             expected["tag"] = message.tag
             self._log_fields(">> RAKP Message 1", message)
@@ -190,7 +190,7 @@ class Lan20Session(Session):
             reply = Rakp4.decode(self._setup_payload(datagram, PayloadType.RAKP4))
             self._log_fields("<< RAKP Message 4", reply)
             self._check_setup_reply(reply.tag, expected["tag"], reply.status, reply.console_session_id,
-                                    Stage.RAKP3, rakp4=True)
+                                    Stage.RAKP3)
             self._verify_rakp4(reply)
             self._then = self._set_privilege
 
@@ -218,19 +218,6 @@ class Lan20Session(Session):
                               "RAKP 4 integrity check value does not verify (wrong K_g, or a BMC that "
                               "derives the session integrity key differently)"))
 
-    def _set_privilege(self, now: float) -> None:
-        cfg = self.config
-        request = app.set_session_privilege(int(cfg.privilege))
-
-        def on_reply(message: Message) -> None:
-            cc = message.completion_code or 0
-            if cc:
-                raise Fail(Failed(setup_cc_outcome(cc, cfg.flavor, SET_PRIVILEGE_CC), Stage.SET_PRIVILEGE,
-                                  f"completion code {cc:#04x}", completion_code=cc, command=request.spec.name))
-            self._established()
-
-        self._in_session(Stage.SET_PRIVILEGE, request, on_reply, now)
-
     def _on_handshake_retransmit(self, exchange: Exchange, now: float) -> bool:
         """Restart with a new console session ID when a handshake resend went unanswered too.
 
@@ -256,13 +243,15 @@ class Lan20Session(Session):
                                                 f"{int(payload_type):#04x} ({payload_type.name}) was expected")
         return packet.payload
 
-    def _check_setup_reply(self, tag: int, want_tag: int, status: int, console_sid: int, stage: Stage,
-                           rakp4: bool = False) -> None:
+    def _check_setup_reply(self, tag: int, want_tag: int, status: int, console_sid: int | None,
+                           stage: Stage) -> None:
         if tag != want_tag:
             raise Drop("message tag mismatch", f"message tag {tag} where {want_tag} was expected "
                                                f"(stale reply to an earlier send?)")
         if status:
-            outcome = rmcpplus_status_outcome(status, self.config.flavor, rakp4=rakp4)
+            outcome = rmcpplus_status_outcome(status, self.config.flavor, stage)
+            if console_sid is None and self.config.flavor is Flavor.LIBFREEIPMI:
+                outcome = Outcome.INTERNAL_IPMI_ERROR  # libfreeipmi cannot read the missing session ID
             raise Fail(Failed(outcome, stage, f"RMCP+ status {status:#04x} ({status_name(status)})",
                               rmcpplus_status=status))
         if console_sid != self.console_sid and not self._accept_zero_id(console_sid):

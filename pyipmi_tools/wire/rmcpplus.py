@@ -164,13 +164,15 @@ class OpenSessionResponse:
     tag: int
     status: int
     max_privilege: int
-    console_session_id: int
+    console_session_id: int | None      # None: an error reply that stops after the status byte
     bmc_session_id: int = 0
     auth_alg: int = 0
     integrity_alg: int = 0
     conf_alg: int = 0
 
     def encode(self) -> bytes:
+        if self.console_session_id is None:
+            return bytes((self.tag & 0xFF, self.status))
         head = bytes((self.tag & 0xFF, self.status, self.max_privilege & 0x0F, 0)) + u32le(self.console_session_id)
         if self.status:
             return head
@@ -180,7 +182,10 @@ class OpenSessionResponse:
     @classmethod
     def decode(cls, payload: bytes) -> "OpenSessionResponse":
         r = Reader(payload)
-        tag, status, priv = r.u8("tag"), r.u8("status"), r.u8("max privilege")
+        tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, 0, None)
+        priv = r.u8("max privilege")
         r.take(1)
         console_sid = r.u32("remote console session ID")
         if status:
@@ -221,12 +226,14 @@ class Rakp1:
 class Rakp2:
     tag: int
     status: int
-    console_session_id: int
+    console_session_id: int | None      # None: an error reply that stops after the status byte
     bmc_random: bytes = b""
     bmc_guid: bytes = b""
     key_exchange_authcode: bytes = b""
 
     def encode(self) -> bytes:
+        if self.console_session_id is None:
+            return bytes((self.tag & 0xFF, self.status))
         head = bytes((self.tag & 0xFF, self.status, 0, 0)) + u32le(self.console_session_id)
         if self.status:
             return head
@@ -236,6 +243,8 @@ class Rakp2:
     def decode(cls, payload: bytes) -> "Rakp2":
         r = Reader(payload)
         tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, None)
         r.take(2)
         sid = r.u32("remote console session ID")
         if status:
@@ -267,15 +276,19 @@ class Rakp3:
 class Rakp4:
     tag: int
     status: int
-    console_session_id: int
+    console_session_id: int | None      # None: an error reply that stops after the status byte
     integrity_check_value: bytes = b""
 
     def encode(self) -> bytes:
+        if self.console_session_id is None:
+            return bytes((self.tag & 0xFF, self.status))
         return bytes((self.tag & 0xFF, self.status, 0, 0)) + u32le(self.console_session_id) + self.integrity_check_value
 
     @classmethod
     def decode(cls, payload: bytes) -> "Rakp4":
         r = Reader(payload)
         tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, None)
         r.take(2)
         return cls(tag, status, r.u32("remote console session ID"), r.rest())

@@ -139,7 +139,9 @@ def test_md5_layout_against_hashlib() -> None:
 
 def test_md5_empty_password_literal() -> None:
     # hashlib.md5(b"\0"*16 + b"\1\0\0\0" + MESSAGE + b"\2\0\0\0" + b"\0"*16), written out.
-    expected = hashlib.md5(bytes(16) + b"\x01\x00\x00\x00" + MESSAGE + b"\x02\x00\x00\x00" + bytes(16))
+    expected = hashlib.md5(
+        bytes(16) + b"\x01\x00\x00\x00" + MESSAGE + b"\x02\x00\x00\x00" + bytes(16)
+    )
     assert authcode15(AuthType.MD5, b"", 1, MESSAGE, 2) == expected.digest()
 
 
@@ -154,7 +156,8 @@ def test_md5_captured_packets(case: Tuple[int, int, int, bytes, bytes]) -> None:
     auth_type, seq, sid, code, message = case
     assert auth_type == 2
     # Independent recomputation of the documented layout with hashlib ...
-    assert hashlib.md5(P16 + sid.to_bytes(4, "little") + message + seq.to_bytes(4, "little") + P16).digest() == code
+    layout = P16 + sid.to_bytes(4, "little") + message + seq.to_bytes(4, "little") + P16
+    assert hashlib.md5(layout).digest() == code
     # ... and the module under test.
     assert authcode15(AuthType.MD5, PASSWORD, sid, message, seq) == code
 

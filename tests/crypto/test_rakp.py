@@ -217,7 +217,11 @@ RFC4231_SHA256 = [
         b"what do ya want for nothing?",
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
     ),
-    (b"\xaa" * 20, b"\xdd" * 50, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+    (
+        b"\xaa" * 20,
+        b"\xdd" * 50,
+        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+    ),
     (_KEY25, b"\xcd" * 50, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
     # Test case 5 is specified truncated to 128 bits.
     (b"\x0c" * 20, b"Test With Truncation", "a3b6167473100ee06e0c796c2955552b"),
@@ -394,14 +398,16 @@ def test_sik_with_kg_sha256() -> None:
     kg = b"0123456789abcdefghij"
     expected = bytes.fromhex("5eb55a30cae69a99a4b7e89c6f8c36fa0f4ade270a14f7e3b100c320e5b24351")
     assert hmac.new(kg, SYN_RM + SYN_RC + b"\x14\x05admin", hashlib.sha256).digest() == expected
-    assert session_integrity_key(AuthAlg.HMAC_SHA256, kg, SYN_RM, SYN_RC, SYN_ROLE, USER) == expected
+    sik = session_integrity_key(AuthAlg.HMAC_SHA256, kg, SYN_RM, SYN_RC, SYN_ROLE, USER)
+    assert sik == expected
 
 
 def test_empty_password_is_twenty_nuls() -> None:
     # Literal from the OpenSSL CLI with hexkey of 20 zero bytes (2026-11-22).
     expected = bytes.fromhex("55c1fd69a627e891082efa76ca9eea708bce37a5d644afd502dae933233df92c")
     for kuid in (b"", b"\x00" * 20):
-        assert rakp3_authcode(AuthAlg.HMAC_SHA256, kuid, SYN_RC, SYN_CONSOLE_SID, SYN_ROLE, USER) == expected
+        code = rakp3_authcode(AuthAlg.HMAC_SHA256, kuid, SYN_RC, SYN_CONSOLE_SID, SYN_ROLE, USER)
+        assert code == expected
 
 
 def test_rakp_none_returns_empty() -> None:

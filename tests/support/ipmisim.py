@@ -14,7 +14,10 @@ Each instance gets its own state directory::
 
 ipmi_sim runs ``chassis-control`` for every chassis operation and believes
 its answers, so the files are the machine.  A power cycle is done by
-ipmi_sim itself: "power off", then about one second later "power on".
+ipmi_sim itself: "power off" before it answers, then, from a 1 s timer,
+"power on".  The helper writes the state file first and then appends the
+event, so after seeing an event the state is current; use wait_event() (not
+wait_power()) when a test needs both.
 
 Users: admin/password (ADMIN), operator/operpass (OPERATOR), user/userpass
 (USER).  IPMI 1.5 and 2.0 both work (see the lab notes for quirks: use

@@ -2,7 +2,9 @@
 
 Protocol logic lives in sans-I/O *endpoints* (see :class:`Endpoint`); this
 module only moves their datagrams and fires their timers.  :func:`run` drives
-any number of endpoints from a single ``selectors`` loop:
+any number of endpoints from a single ``selectors`` loop (and :class:`Link`
+drives a single endpoint step by step, for callers that talk to one BMC at a
+time):
 
 * each endpoint owns one or more non-blocking UDP sockets, numbered by the
   endpoint (``Datagram.socket_index``); an unseen index opens a new socket
@@ -30,7 +32,7 @@ from typing import Callable, Optional, Protocol, Sequence
 
 from .datagram import Datagram
 
-__all__ = ["Datagram", "Endpoint", "HostResolutionError", "resolve", "run"]
+__all__ = ["Datagram", "Endpoint", "HostResolutionError", "Link", "resolve", "run"]
 
 # Large enough for any UDP payload, so nothing is ever silently truncated.
 _RECV_BUFSIZE = 65536
@@ -273,3 +275,130 @@ def run(
                 sock.close()
             slot.socks.clear()
         sel.close()
+
+
+class Link:
+    """Drive ONE endpoint with blocking calls; its sockets stay open between them.
+
+    The owner may change the endpoint between calls (queue a request, say); the
+    next :meth:`drive` sends whatever the endpoint queued and then serves it --
+    replies and timers -- until ``until()`` holds or the endpoint is done. Every
+    wait is bounded by the endpoint's own ``next_deadline()``.
+
+    Use as a context manager, or call :meth:`close`, to release the sockets.
+    """
+
+    def __init__(self, endpoint: Endpoint, clock: Callable[[], float] = time.monotonic) -> None:
+        self.endpoint = endpoint
+        self.clock = clock
+        self.started = False
+        self._socks: dict[int, socket.socket] = {}
+        self._sel: Optional[selectors.BaseSelector] = selectors.DefaultSelector()
+
+    def __enter__(self) -> "Link":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._sel is None
+
+    def start(self) -> None:
+        """Call the endpoint's ``start()`` and send its first datagrams."""
+        if self.started:
+            raise RuntimeError("link already started")
+        self._require_open()
+        self.started = True
+        self.endpoint.start(self.clock())
+        self._flush()
+
+    def drive(self, until: Callable[[], bool] = lambda: False) -> bool:
+        """Serve the endpoint until ``until()`` is true or it is done; return ``until()``.
+
+        Starts the endpoint first if :meth:`start` was not called. At most one
+        datagram is delivered between two checks of ``until()``; anything else
+        waits in the socket for the next call.
+        """
+        self._require_open()
+        if not self.started:
+            self.start()
+        ep = self.endpoint
+        self._flush()
+        sel = self._sel
+        assert sel is not None
+        while not until():
+            if ep.done:
+                return False
+            deadline = ep.next_deadline()
+            if deadline is None:
+                raise RuntimeError(f"endpoint {ep!r} is not done but has no deadline")
+            events = sel.select(max(deadline - self.clock(), 0.0))
+            now = self.clock()
+            for key, _mask in events:
+                index, sock = key.data, key.fileobj
+                if self._socks.get(index) is not sock:
+                    continue  # closed by an earlier delivery in this pass
+                try:
+                    data, source = sock.recvfrom(_RECV_BUFSIZE)  # type: ignore[union-attr]
+                except OSError:
+                    continue  # EAGAIN or an ICMP error report: nothing to deliver
+                ep.receive_datagram(data, source[0], index, now)
+                self._flush()
+                if ep.done or until():
+                    break
+            else:
+                deadline = ep.next_deadline()
+                if not ep.done and deadline is not None and deadline <= now:
+                    ep.handle_timer(now)
+                    self._flush()
+        return True
+
+    def close(self) -> None:
+        """Close every socket; idempotent. The endpoint is not told."""
+        for sock in self._socks.values():
+            sock.close()
+        self._socks.clear()
+        if self._sel is not None:
+            self._sel.close()
+            self._sel = None
+
+    def _require_open(self) -> None:
+        if self._sel is None:
+            raise RuntimeError("link is closed")
+
+    def _flush(self) -> None:
+        """Send what the endpoint queued; retire low sockets, or all once it is done."""
+        ep = self.endpoint
+        for dgram in ep.datagrams_to_send():
+            index = dgram.socket_index
+            sock = self._socks.get(index)
+            if sock is None:
+                if index < ep.min_socket_index:
+                    continue  # addressed to a retired socket: drop
+                sock = self._open(index)
+            try:
+                sock.sendto(dgram.data, ep.address)
+            except OSError:
+                pass  # the endpoint's timers decide
+        low = None if ep.done else ep.min_socket_index
+        for index in [i for i in self._socks if low is None or i < low]:
+            sock = self._socks.pop(index)
+            assert self._sel is not None
+            self._sel.unregister(sock)
+            sock.close()
+
+    def _open(self, index: int) -> socket.socket:
+        family = self.endpoint.family
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setblocking(False)
+            sock.bind(_WILDCARD.get(family, ("", 0)))
+            assert self._sel is not None
+            self._sel.register(sock, selectors.EVENT_READ, index)
+        except BaseException:
+            sock.close()
+            raise
+        self._socks[index] = sock
+        return sock

@@ -572,3 +572,89 @@ def test_emfile_raised_without_handler(echo):
         with pytest.raises(OSError) as info:
             run(eps)
     assert info.value.errno == errno.EMFILE
+
+
+# --------------------------------------------------------------------------
+# Link: one endpoint, driven step by step
+
+
+def test_link_keeps_its_socket_between_drives(echo):
+    ep = EchoEndpoint(echo.address, b"L", [[(b"one", 0)]], linger=5.0)
+    with transport.Link(ep) as link:
+        assert link.drive(lambda: len(ep.received) == 1)
+        # the owner queues more work between calls; the next drive sends it
+        ep.outbox.append(Datagram(b"L:two", 0))
+        assert link.drive(lambda: len(ep.received) == 2)
+        assert not ep.done
+    assert link.closed
+    assert [r[0] for r in ep.received] == [b"L:one", b"L:two"]
+    assert len(echo.ports[b"L"]) == 1  # one socket, one source port, across both drives
+
+
+def test_link_returns_false_when_endpoint_finishes(echo):
+    ep = EchoEndpoint(echo.address, b"F", [[(b"DROP", 0)]], rto=0.02, give_up=0.15)
+    link = transport.Link(ep)
+    started = time.monotonic()
+    assert link.drive(lambda: False) is False
+    assert time.monotonic() - started < 1.0
+    assert ep.done and ep.failed
+    assert 3 <= ep.sends <= 10
+    assert link._socks == {}  # a finished endpoint's sockets are closed at once
+    link.close()
+    link.close()  # idempotent
+
+
+def test_link_drive_checks_until_first(echo):
+    ep = round_trips(echo.address, b"U", 1)
+    with transport.Link(ep) as link:
+        link.start()
+        assert link.drive(lambda: True)  # nothing waited for, but the first datagram went out
+        assert link.drive(lambda: bool(ep.received))
+    with pytest.raises(RuntimeError):
+        link.drive(lambda: True)
+    closed = transport.Link(round_trips(echo.address, b"V", 1))
+    closed.close()
+    with pytest.raises(RuntimeError):
+        closed.start()
+
+
+def test_link_new_and_retired_socket_indexes(echo):
+    steps = [[(b"first", 0)], [(b"MIRROR", 1)], "retire:1", [(b"MIRROR", 1)]]
+    ep = EchoEndpoint(echo.address, b"S", steps, linger=0.05)
+    with transport.Link(ep) as link:
+        assert link.drive() is False  # runs to the end of the endpoint
+    got = ep.received
+    assert (b"S:first", "127.0.0.1", 0) in got
+    assert got.count((b"S:MIRRORED", "127.0.0.1", 0)) == 1
+    assert got.count((b"S:MIRROR", "127.0.0.1", 1)) == 2
+    assert len(echo.ports[b"S"]) == 2
+
+
+def test_link_endpoint_without_deadline_raises(fd_check):
+    ep = TimerOnly(0.0)
+    ep.start = lambda now: None  # type: ignore[method-assign]
+    with transport.Link(ep) as link, pytest.raises(RuntimeError):
+        link.drive()
+
+
+def test_link_timer_with_injected_clock(fd_check):
+    clock = FakeClock(500.0)
+    ep = TimerOnly(2.0)
+    with transport.Link(ep, clock=clock) as link:
+        link.start()
+        clock.t = 502.5  # the select() timeout is 0 from now on; the timer is due
+        assert link.drive() is False
+    assert ep.fired == [502.5]
+
+
+def test_link_exception_in_endpoint_closes_nothing_until_close(echo):
+    class Boom(EchoEndpoint):
+        def receive_datagram(self, *args):
+            raise ValueError("boom")
+
+    link = transport.Link(Boom(echo.address, b"B", [[(b"x", 0)]]))
+    with pytest.raises(ValueError):
+        link.drive()
+    assert len(link._socks) == 1
+    link.close()
+    assert link._socks == {} and link.closed

@@ -90,6 +90,7 @@ class Session(abc.ABC):
         self._exchange: Exchange | None = None
         self._then: Callable[[float], None] | None = None   # next step after an accepted reply
         self._start = 0.0
+        self._pinned_deadline: float | None = None
         self._last_valid = 0.0
         self._last_send = 0.0
         self._resends = 0
@@ -247,7 +248,17 @@ class Session(abc.ABC):
 
     def _session_deadline(self) -> float:
         base = self._last_valid if self.timing.idle else self._start
-        return base + self.timing.session_timeout
+        deadline = base + self.timing.session_timeout
+        return deadline if self._pinned_deadline is None else min(deadline, self._pinned_deadline)
+
+    def _pin_deadline(self) -> None:
+        """Keep the deadline in force now until the session is established.
+
+        A handshake restart must not buy time: with the idle model, the restarted
+        handshake's replies would otherwise push the timeout out.
+        """
+        if self._pinned_deadline is None:
+            self._pinned_deadline = self._session_deadline()
 
     def _retransmit_deadline(self, exchange: Exchange) -> float:
         return self._last_send + self.timing.retransmission_interval(self._resends, exchange.interval)
@@ -288,7 +299,8 @@ class Session(abc.ABC):
             if self._trace:
                 self._log(f">> {spec.name.replace('_', ' ')} request: rq_seq={rq_seq} "
                           f"data=[{request.data.hex(' ')}]")
-            return Datagram(self._wrap(message))
+            # the socket Activate Session used: older Get Session Challenge sockets are retired
+            return Datagram(self._wrap(message), self.socket_index)
 
         def accept(datagram: bytes) -> None:
             raw = self._unwrap(datagram)
@@ -316,6 +328,7 @@ class Session(abc.ABC):
                                           f"last request used {rq_seq} (stale reply to an earlier send?)")
 
     def _established(self) -> None:
+        self._pinned_deadline = None
         self.stage = Stage.ESTABLISHED
         self._exchange = None
         self._note("session established")

@@ -19,7 +19,7 @@ from ..wire.rmcpplus import (OpenSessionRequest, OpenSessionResponse, PayloadTyp
                              decode_packet20, encode_packet20, status_name)
 from .authcaps import start_auth_caps
 from .base import Datagram, Drop, Exchange, Fail, Session
-from .config import Flavor
+from .config import Flavor, Privilege
 from .events import Failed, Stage
 from .mapping import rmcpplus_status_outcome, setup_cc_outcome
 from .seqwindow import SequenceWindow
@@ -103,7 +103,7 @@ class Lan20Session(Session):
             if self._intel20:
                 ok = priv == int(cfg.privilege)
             else:
-                ok = priv >= int(cfg.privilege)
+                ok = int(cfg.privilege) <= priv <= Privilege.OEM
             if not ok:
                 raise Fail(Failed(Outcome.PRIVILEGE_CANNOT_BE_OBTAINED, Stage.OPEN_SESSION,
                                   f"the BMC grants maximum privilege {priv}, {int(cfg.privilege)} was asked for"
@@ -150,9 +150,12 @@ class Lan20Session(Session):
         w = self.config.workarounds
         code = reply.key_exchange_authcode
         want = AUTH_DIGEST_LEN[alg]
-        if len(code) == want + 1 and ("supermicro20" in w or ("sun20" in w and alg is AuthAlg.HMAC_SHA1)):
+        # ipmipower's supermicro20 knows RAKP-none, HMAC-SHA1 and HMAC-MD5 only; libfreeipmi also SHA256
+        supermicro = "supermicro20" in w and (alg is not AuthAlg.HMAC_SHA256
+                                              or self.config.flavor is Flavor.LIBFREEIPMI)
+        if len(code) == want + 1 and (supermicro or ("sun20" in w and alg is AuthAlg.HMAC_SHA1)):
             self._note(f"RAKP 2 key exchange authcode is {len(code)} bytes, one too many; "
-                       f"dropping the last byte (-W {'supermicro20' if 'supermicro20' in w else 'sun20'})")
+                       f"dropping the last byte (-W {'supermicro20' if supermicro else 'sun20'})")
             code = code[:want]
         if len(code) != want:
             raise Fail(Failed(Outcome.PASSWORD_INVALID, Stage.RAKP1,
@@ -205,7 +208,7 @@ class Lan20Session(Session):
                                   "-W intel20 cannot check a RAKP 4 integrity check value for MD5-128"))
             alg = _INTEL20_ICV_ALG[self.suite.integrity]
         if alg is AuthAlg.RAKP_NONE:
-            if icv and "integritycheckvalue" in self.config.workarounds:
+            if icv and "integritycheckvalue" in self.config.workarounds and self.suite.id == 0:
                 self._note("ignoring a non-empty RAKP 4 integrity check value (-W integritycheckvalue)")
                 return
             if icv:
@@ -228,6 +231,7 @@ class Lan20Session(Session):
                 or exchange.sends < 2 or self._restarts >= MAX_HANDSHAKE_RESTARTS):
             return False
         self._restarts += 1
+        self._pin_deadline()
         self._note(f"{exchange.label} was sent {exchange.sends} times without a valid reply; restarting the "
                    f"handshake with a new console session ID (restart {self._restarts} of "
                    f"{MAX_HANDSHAKE_RESTARTS}; FreeIPMI would keep resending until the session timeout)")

@@ -29,8 +29,10 @@ class SequenceWindow:
             return f"session sequence number {seq} repeats the highest one seen (duplicate)"
         ahead = (seq - h) % _MOD
         behind = (h - seq) % _MOD
-        if self._rmcpplus and ahead <= WINDOW and seq < h:
-            ahead -= 1  # the 2.0 counter skips 0 when it wraps
+        if self._rmcpplus and ahead <= WINDOW + 1 and seq < h:
+            ahead -= 1  # the 2.0 counter skips 0 when it wraps forwards ...
+        if self._rmcpplus and behind <= WINDOW + 1 and seq > h and h < WINDOW:
+            behind -= 1  # ... and when counting back across the wrap
         if 0 < ahead <= WINDOW:
             self.seen = ((self.seen << ahead) | (1 << (ahead - 1))) & 0xFF
             self.highest = seq

@@ -115,7 +115,7 @@ def decode_packet20(datagram: bytes, authcode_len: int = 0) -> Packet20:
     pad = trailer[:split - 2]
     if next_header != NEXT_HEADER:
         raise DecodeError(f"integrity trailer next header is {next_header:#04x}, not 0x07")
-    if pad_len != len(pad) or pad_len > 3 or pad.strip(b"\xff"):
+    if pad_len != len(pad) or pad_len > 4 or pad.strip(b"\xff"):
         raise DecodeError(f"integrity pad is malformed (pad length {pad_len}, {len(pad)} pad bytes)")
     signed = body[:len(body) - authcode_len]
     return Packet20(ptype & 0x3F, bool(ptype & ENCRYPTED), True, sid, seq, payload,

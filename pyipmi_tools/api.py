@@ -41,8 +41,8 @@ from .crypto.suites import SUPPORTED_SUITES
 from .outcomes import IpmiError, Outcome, completion_code_outcome
 from .session import Driver, Flavor, Privilege, SessionConfig, new_session
 from .session.base import Session
-from .session.events import Established, Failed, Response, Stage
-from .session.job import Finish, Job, Send, Step
+from .session.events import Established, Event, Failed, Response
+from .session.job import Finish, Job, Send, SessionEndpoint, Step
 from .session.timing import IPMIPOWER_TIMING, LIBFREEIPMI_TIMING, Timing
 from .session.trace import TraceSink
 from .wire.message import Message
@@ -388,51 +388,22 @@ def _error(failure: Failed, host: str) -> IpmiError:
 
 # --- one BMC ------------------------------------------------------------------------------
 
-class _Channel:
+class _Channel(SessionEndpoint):
     """A session as a transport endpoint that remembers what happened for its owner."""
 
     def __init__(self, session: Session, address: tuple, family: int) -> None:
-        self.session = session
-        self.address = address
-        self.family = family
+        super().__init__(session, address, family)
         self.established = False
         self.failure: Failed | None = None
         self.reply: Message | None = None
 
-    @property
-    def done(self) -> bool:
-        return self.session.done
-
-    @property
-    def min_socket_index(self) -> int:
-        return self.session.min_socket_index
-
-    def start(self, now: float) -> None:
-        self.session.start(now)
-        self._collect()
-
-    def datagrams_to_send(self) -> list[transport.Datagram]:
-        return self.session.datagrams_to_send()
-
-    def receive_datagram(self, data: bytes, source_ip: str, socket_index: int, now: float) -> None:
-        self.session.receive_datagram(data, source_ip, socket_index, now)
-        self._collect()
-
-    def next_deadline(self) -> float | None:
-        return self.session.next_deadline()
-
-    def handle_timer(self, now: float) -> None:
-        self.session.handle_timer(now)
-        self._collect()
-
-    def _collect(self) -> None:
-        for event in self.session.events():
-            if isinstance(event, Established):
-                self.established = True
-            elif isinstance(event, Response):
-                self.reply = event.message
-            elif isinstance(event, Failed) and self.failure is None:
-                self.failure = event
+    def on_event(self, event: Event, now: float) -> None:
+        if isinstance(event, Established):
+            self.established = True
+        elif isinstance(event, Response):
+            self.reply = event.message
+        elif isinstance(event, Failed) and self.failure is None:
+            self.failure = event
 
 
 class Bmc:
@@ -616,31 +587,11 @@ class Bmc:
 
 # --- many BMCs ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Raised:
-    error: BaseException
-
-
-def _guarded(script: Script) -> Script:
-    """The script, with an exception it raises turned into its result (the session still closes)."""
-    try:
-        return (yield from script)
-    except Exception as err:  # carried per host, never out of the event loop
-        return _Raised(err)
-
-
-class _HostJob(Job):
-    """A Job that turns running out of descriptors into this host's failure."""
-
-    def socket_error(self, err: int) -> None:
-        self.failure = Failed(Outcome.OUT_OF_RESOURCES, Stage.NEW, f"cannot open a socket (errno {err})")
-        self.session.abandon()
-
-
 def _job_result(job: Job) -> Any:
+    if job.error is not None:
+        return job.error
     if job.finished_script:
-        result = job.result
-        return result.error if isinstance(result, _Raised) else result
+        return job.result
     if job.failure is not None:
         return _error(job.failure, job.host)
     return IpmiError(Outcome.BMC_ERROR, job.host, "session ended before the operation did")
@@ -672,7 +623,7 @@ def run_many(hosts: Iterable[str], operation: Operation, *, fanout: int = 64, **
             results[host] = err
             continue
         session = new_session(replace(settings.config, host=host), address[0], trace=settings.debug)
-        jobs.append(_HostJob(session, _guarded(script), address, family))
+        jobs.append(Job(session, script, address, family))
         results[host] = None
     transport.run(jobs, fanout=fanout)
     for job in jobs:

@@ -27,7 +27,6 @@ import heapq
 import selectors
 import socket
 import time
-from dataclasses import dataclass
 from typing import Callable, Optional, Protocol, Sequence
 
 from .datagram import Datagram
@@ -110,14 +109,99 @@ def resolve(host: str, port: int) -> tuple[int, tuple]:
     return int(family), sockaddr
 
 
-class _Slot:
-    """Transport-side bookkeeping for one endpoint."""
+class _Sockets:
+    """One endpoint's non-blocking UDP sockets, by endpoint-local socket index.
 
-    __slots__ = ("ep", "socks", "deadline", "seq", "done")
+    Each socket is registered with *sel* for reading, with ``(self, index)`` as
+    its key data, so one selector can serve many endpoints.  :meth:`close`
+    leaves the registrations to the owner, who closes the selector.
+    """
 
-    def __init__(self, ep: Endpoint) -> None:
+    __slots__ = ("ep", "sel", "socks")
+
+    def __init__(self, ep: Endpoint, sel: selectors.BaseSelector) -> None:
         self.ep = ep
+        self.sel = sel
         self.socks: dict[int, socket.socket] = {}
+
+    def flush(self) -> None:
+        """Send what the endpoint queued; retire sockets below its min_socket_index, or all once it is done."""
+        ep = self.ep
+        socks = self.socks
+        for dgram in ep.datagrams_to_send():
+            index = dgram.socket_index
+            sock = socks.get(index)
+            if sock is None:
+                if index < ep.min_socket_index:
+                    continue  # addressed to a retired socket: drop
+                sock = self._open(index)
+                if sock is None:
+                    break  # endpoint was told; the rest would fail alike
+            try:
+                sock.sendto(dgram.data, ep.address)
+            except OSError:
+                pass  # unreachable, buffer full, ...: the endpoint's timers decide
+        if socks:
+            if ep.done:
+                retired = list(socks)
+            else:
+                low = ep.min_socket_index
+                retired = [i for i in socks if i < low]
+            unregister = self.sel.unregister
+            for index in retired:
+                sock = socks.pop(index)
+                unregister(sock)
+                sock.close()
+
+    def receive(self, sock: object, index: int, now: float) -> bool:
+        """Deliver one datagram waiting on *sock* (socket *index*); False if there was none."""
+        if self.socks.get(index) is not sock:
+            return False  # closed by an earlier delivery in this pass
+        try:
+            data, source = sock.recvfrom(_RECV_BUFSIZE)  # type: ignore[attr-defined]
+        except OSError:
+            # EAGAIN, or an ICMP error report (ECONNREFUSED etc.), which
+            # reading has now cleared: nothing to deliver.
+            return False
+        self.ep.receive_datagram(data, source[0], index, now)
+        return True
+
+    def close(self) -> None:
+        """Close every socket (the owner then closes the selector)."""
+        for sock in self.socks.values():
+            sock.close()
+        self.socks.clear()
+
+    def _open(self, index: int) -> Optional[socket.socket]:
+        """Open socket *index*; None if descriptors ran out and the endpoint was told."""
+        ep = self.ep
+        family = ep.family
+        try:
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+        except OSError as exc:
+            handler = getattr(ep, "socket_error", None)
+            if exc.errno in _FD_EXHAUSTED and handler is not None:
+                handler(exc.errno)
+                return None
+            raise
+        try:
+            sock.setblocking(False)
+            sock.bind(_WILDCARD.get(family, ("", 0)))
+            self.sel.register(sock, selectors.EVENT_READ, (self, index))
+        except BaseException:
+            sock.close()
+            raise
+        self.socks[index] = sock
+        return sock
+
+
+class _Slot(_Sockets):
+    """An endpoint's sockets plus :func:`run`'s scheduling state for it."""
+
+    __slots__ = ("deadline", "seq", "done")
+
+    def __init__(self, ep: Endpoint, sel: selectors.BaseSelector) -> None:
+        super().__init__(ep, sel)
         self.deadline: Optional[float] = None  # deadline of the live heap entry
         self.seq = -1  # sequence number of the live heap entry (-1: none)
         self.done = False
@@ -135,73 +219,27 @@ def run(
     endpoint, in completion order.  All sockets are closed on return, also
     when an exception propagates.
     """
-    slots = [_Slot(ep) for ep in endpoints]
+    sel = selectors.DefaultSelector()
+    slots = [_Slot(ep, sel) for ep in endpoints]
     total = len(slots)
     limit = fanout if fanout > 0 else total
-    sel = selectors.DefaultSelector()
     heap: list[tuple[float, int, _Slot]] = []
     live: set[_Slot] = set()  # started and not yet done
     seq = 0
     heappush, heappop = heapq.heappush, heapq.heappop
-    register, unregister = sel.register, sel.unregister
-    EVENT_READ = selectors.EVENT_READ
-
-    def close_socket(slot: _Slot, index: int) -> None:
-        sock = slot.socks.pop(index)
-        unregister(sock)
-        sock.close()
-
-    def open_socket(slot: _Slot, index: int) -> Optional[socket.socket]:
-        ep = slot.ep
-        family = ep.family
-        try:
-            sock = socket.socket(family, socket.SOCK_DGRAM)
-        except OSError as exc:
-            handler = getattr(ep, "socket_error", None)
-            if exc.errno in _FD_EXHAUSTED and handler is not None:
-                handler(exc.errno)
-                return None
-            raise
-        try:
-            sock.setblocking(False)
-            sock.bind(_WILDCARD.get(family, ("", 0)))
-            register(sock, EVENT_READ, (slot, index))
-        except BaseException:
-            sock.close()
-            raise
-        slot.socks[index] = sock
-        return sock
 
     def after_call(slot: _Slot) -> None:
         """Flush, retire sockets, finish or reschedule after any call into ep."""
         nonlocal seq
+        slot.flush()
         ep = slot.ep
-        for dgram in ep.datagrams_to_send():
-            index = dgram.socket_index
-            sock = slot.socks.get(index)
-            if sock is None:
-                if index < ep.min_socket_index:
-                    continue  # addressed to a retired socket: drop
-                sock = open_socket(slot, index)
-                if sock is None:
-                    break  # endpoint was told; the rest would fail alike
-            try:
-                sock.sendto(dgram.data, ep.address)
-            except OSError:
-                pass  # unreachable, buffer full, ...: the endpoint's timers decide
         if ep.done:
             slot.done = True
             slot.seq = -1
-            for index in list(slot.socks):
-                close_socket(slot, index)
             live.discard(slot)
             if on_done is not None:
                 on_done(ep)
             return
-        if slot.socks:
-            low = ep.min_socket_index
-            for index in [i for i in slot.socks if i < low]:
-                close_socket(slot, index)
         deadline = ep.next_deadline()
         if deadline is None:
             raise RuntimeError(f"endpoint {ep!r} is not done but has no deadline")
@@ -246,17 +284,8 @@ def run(
             # recvfrom() that draining to EAGAIN would cost on every wake-up.
             for key, _mask in events:
                 slot, index = key.data
-                sock = key.fileobj
-                if slot.socks.get(index) is not sock:
-                    continue  # closed earlier in this pass
-                try:
-                    data, source = sock.recvfrom(_RECV_BUFSIZE)  # type: ignore[union-attr]
-                except OSError:
-                    # EAGAIN, or an ICMP error report (ECONNREFUSED etc.),
-                    # which reading has now cleared: nothing to deliver.
-                    continue
-                slot.ep.receive_datagram(data, source[0], index, now)
-                after_call(slot)
+                if slot.receive(key.fileobj, index, now):
+                    after_call(slot)
 
             # Collect due timers first, so that an endpoint re-arming for a
             # time <= now is served next iteration instead of looping here.
@@ -271,9 +300,7 @@ def run(
                 after_call(slot)
     finally:
         for slot in slots:
-            for sock in slot.socks.values():
-                sock.close()
-            slot.socks.clear()
+            slot.close()
         sel.close()
 
 
@@ -292,8 +319,8 @@ class Link:
         self.endpoint = endpoint
         self.clock = clock
         self.started = False
-        self._socks: dict[int, socket.socket] = {}
         self._sel: Optional[selectors.BaseSelector] = selectors.DefaultSelector()
+        self._sockets = _Sockets(endpoint, self._sel)
 
     def __enter__(self) -> "Link":
         return self
@@ -305,6 +332,10 @@ class Link:
     def closed(self) -> bool:
         return self._sel is None
 
+    @property
+    def _socks(self) -> dict[int, socket.socket]:
+        return self._sockets.socks
+
     def start(self) -> None:
         """Call the endpoint's ``start()`` and send its first datagrams."""
         if self.started:
@@ -312,7 +343,7 @@ class Link:
         self._require_open()
         self.started = True
         self.endpoint.start(self.clock())
-        self._flush()
+        self._sockets.flush()
 
     def drive(self, until: Callable[[], bool] = lambda: False) -> bool:
         """Serve the endpoint until ``until()`` is true or it is done; return ``until()``.
@@ -325,7 +356,8 @@ class Link:
         if not self.started:
             self.start()
         ep = self.endpoint
-        self._flush()
+        sockets = self._sockets
+        sockets.flush()
         sel = self._sel
         assert sel is not None
         while not until():
@@ -337,29 +369,21 @@ class Link:
             events = sel.select(max(deadline - self.clock(), 0.0))
             now = self.clock()
             for key, _mask in events:
-                index, sock = key.data, key.fileobj
-                if self._socks.get(index) is not sock:
-                    continue  # closed by an earlier delivery in this pass
-                try:
-                    data, source = sock.recvfrom(_RECV_BUFSIZE)  # type: ignore[union-attr]
-                except OSError:
-                    continue  # EAGAIN or an ICMP error report: nothing to deliver
-                ep.receive_datagram(data, source[0], index, now)
-                self._flush()
+                if not sockets.receive(key.fileobj, key.data[1], now):
+                    continue
+                sockets.flush()
                 if ep.done or until():
                     break
             else:
                 deadline = ep.next_deadline()
                 if not ep.done and deadline is not None and deadline <= now:
                     ep.handle_timer(now)
-                    self._flush()
+                    sockets.flush()
         return True
 
     def close(self) -> None:
         """Close every socket; idempotent. The endpoint is not told."""
-        for sock in self._socks.values():
-            sock.close()
-        self._socks.clear()
+        self._sockets.close()
         if self._sel is not None:
             self._sel.close()
             self._sel = None
@@ -367,38 +391,3 @@ class Link:
     def _require_open(self) -> None:
         if self._sel is None:
             raise RuntimeError("link is closed")
-
-    def _flush(self) -> None:
-        """Send what the endpoint queued; retire low sockets, or all once it is done."""
-        ep = self.endpoint
-        for dgram in ep.datagrams_to_send():
-            index = dgram.socket_index
-            sock = self._socks.get(index)
-            if sock is None:
-                if index < ep.min_socket_index:
-                    continue  # addressed to a retired socket: drop
-                sock = self._open(index)
-            try:
-                sock.sendto(dgram.data, ep.address)
-            except OSError:
-                pass  # the endpoint's timers decide
-        low = None if ep.done else ep.min_socket_index
-        for index in [i for i in self._socks if low is None or i < low]:
-            sock = self._socks.pop(index)
-            assert self._sel is not None
-            self._sel.unregister(sock)
-            sock.close()
-
-    def _open(self, index: int) -> socket.socket:
-        family = self.endpoint.family
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        try:
-            sock.setblocking(False)
-            sock.bind(_WILDCARD.get(family, ("", 0)))
-            assert self._sel is not None
-            self._sel.register(sock, selectors.EVENT_READ, index)
-        except BaseException:
-            sock.close()
-            raise
-        self._socks[index] = sock
-        return sock

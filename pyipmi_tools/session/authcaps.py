@@ -9,7 +9,7 @@ from ..commands.app import AuthCapabilities
 from ..outcomes import Outcome
 from ..wire.lan15 import decode_packet15, encode_packet15
 from ..wire.message import decode_response, encode_request
-from .base import Datagram, Drop, Exchange, Fail, Session
+from .base import Datagram, Exchange, Fail, Session
 from .config import Driver, Flavor
 from .events import Failed, Stage
 from .mapping import setup_cc_outcome

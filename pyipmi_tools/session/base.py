@@ -20,11 +20,11 @@ from ..datagram import Datagram
 from ..commands import app
 from ..outcomes import Outcome
 from ..wire.buffer import DecodeError
-from ..wire.message import Message, decode_response, encode_request
+from ..wire.message import Message, decode_request, decode_response, encode_request
 from .config import Flavor, SessionConfig
 from .events import Closed, Established, Event, Failed, Response, Stage
 from .mapping import SET_PRIVILEGE_CC, setup_cc_outcome
-from .trace import TraceSink, field_lines
+from .trace import TraceSink, field_lines, pair_lines
 
 _TIMEOUT_OUTCOMES = {
     Stage.NEW: Outcome.CONNECTION_TIMEOUT,
@@ -290,6 +290,7 @@ class Session(abc.ABC):
                     deferred: bool = False) -> None:
         """Start an in-session exchange. ``lenient``: accept any rq_seq and completion code (Close Session)."""
         spec = request.spec
+        label = spec.name.replace("_", " ")
         expected: dict[str, int] = {}
 
         def build() -> Datagram:
@@ -297,8 +298,7 @@ class Session(abc.ABC):
             expected["rq_seq"] = rq_seq
             message = encode_request(spec.netfn, spec.cmd, rq_seq, request.data)
             if self._trace:
-                self._log(f">> {spec.name.replace('_', ' ')} request: rq_seq={rq_seq} "
-                          f"data=[{request.data.hex(' ')}]")
+                self._log_fields(f">> {label} request", decode_request(message))
             # the socket Activate Session used: older Get Session Challenge sockets are retired
             return Datagram(self._wrap(message), self.socket_index)
 
@@ -307,14 +307,12 @@ class Session(abc.ABC):
             message = decode_response(raw, verify_checksums="nochecksumcheck" not in self.config.workarounds)
             self._check_match(message, spec.netfn | 1, spec.cmd, None if lenient else expected["rq_seq"])
             if self._trace:
-                self._log(f"<< {spec.name.replace('_', ' ')} response: rq_seq={message.rq_seq} "
-                          f"completion code={message.completion_code:#04x} data=[{message.data.hex(' ')}]")
+                self._log_fields(f"<< {label} response", message)
             if message.completion_code == 0 and len(message.data) < spec.min_response_len:
                 raise Drop("short reply", f"{spec.name} reply has {len(message.data)} data bytes, "
                                           f"needs {spec.min_response_len}")
             on_reply(message)
 
-        label = spec.name.replace("_", " ")
         self._exchange_start(Exchange(stage, build, accept, label, once=once, interval=interval), now, deferred)
 
     @staticmethod
@@ -383,6 +381,12 @@ class Session(abc.ABC):
     def _log(self, text: str) -> None:
         assert self._trace is not None
         self._trace(f"{self.config.host}: {text}" if self.config.host else text)
+
+    def _log_pairs(self, title: str, pairs: tuple[tuple[str, object], ...]) -> None:
+        if self._trace:
+            self._log(title)
+            for line in pair_lines(pairs):
+                self._log(line)
 
     def _log_fields(self, title: str, obj: object, redact: tuple[str, ...] = ()) -> None:
         if self._trace:

@@ -13,8 +13,9 @@ from typing import Any, Callable, Generator, Union
 
 from ..commands import Request
 from ..wire.message import Message
+from ..outcomes import Outcome
 from .base import Datagram, Session
-from .events import Closed, Established, Failed, Response
+from .events import Closed, Established, Event, Failed, Response, Stage
 
 
 @dataclass(frozen=True)
@@ -34,26 +35,21 @@ Step = Union[Send, Request]
 Script = Generator[Step, Message, Any]
 
 
-class Job:
-    """One host's session plus the script to run on it (a transport endpoint)."""
+class SessionEndpoint:
+    """A session presented as a transport endpoint; subclasses react to its events.
 
-    def __init__(self, session: Session, script: Script | None, address: tuple = (), family: int = 0,
-                 on_result: Callable[["Job"], None] | None = None) -> None:
+    After every call that can change the session, :meth:`on_event` sees each event the
+    session reported, in order.
+    """
+
+    def __init__(self, session: Session, address: tuple = (), family: int = 0) -> None:
         self.session = session
         self.address = address
         self.family = family
-        self.script = script
-        self.result: Any = None
-        self.failure: Failed | None = None
-        self.finished_script = script is None
-        self._on_result = on_result
-        self._reported = False
 
     @property
     def host(self) -> str:
         return self.session.config.host
-
-    # --- transport endpoint protocol ------------------------------------------------------
 
     @property
     def done(self) -> bool:
@@ -81,19 +77,44 @@ class Job:
         self.session.handle_timer(now)
         self._pump(now)
 
-    # --- script driving ---------------------------------------------------------------------
-
     def _pump(self, now: float) -> None:
         for event in self.session.events():
-            if isinstance(event, Established):
-                self._advance(now, None)
-            elif isinstance(event, Response):
-                self._advance(now, event.message)
-            elif isinstance(event, Failed):
-                self.failure = event
-                self._report()
-            elif isinstance(event, Closed):
-                self._report()
+            self.on_event(event, now)
+
+    def on_event(self, event: Event, now: float) -> None:
+        """Handle one session event (the base class ignores them)."""
+
+
+class Job(SessionEndpoint):
+    """One host's session plus the script to run on it (a transport endpoint)."""
+
+    def __init__(self, session: Session, script: Script | None, address: tuple = (), family: int = 0,
+                 on_result: Callable[["Job"], None] | None = None) -> None:
+        super().__init__(session, address, family)
+        self.script = script
+        self.result: Any = None
+        self.error: Exception | None = None      # what the script raised, if it did
+        self.failure: Failed | None = None
+        self.finished_script = script is None
+        self._on_result = on_result
+        self._reported = False
+
+    def socket_error(self, err: int) -> None:
+        """The transport could not open a socket (descriptors exhausted): FreeIPMI's 'out of resources'."""
+        self.failure = Failed(Outcome.OUT_OF_RESOURCES, Stage.NEW, f"cannot open a socket (errno {err})")
+        self.session.abandon()
+        self._report()
+
+    def on_event(self, event: Event, now: float) -> None:
+        if isinstance(event, Established):
+            self._advance(now, None)
+        elif isinstance(event, Response):
+            self._advance(now, event.message)
+        elif isinstance(event, Failed):
+            self.failure = event
+            self._report()
+        elif isinstance(event, Closed):
+            self._report()
 
     def _advance(self, now: float, reply: Message | None) -> None:
         assert self.script is not None or reply is None
@@ -104,6 +125,10 @@ class Job:
             step = next(self.script) if reply is None else self.script.send(reply)
         except StopIteration as stop:
             self._complete(stop.value if isinstance(stop.value, Finish) else Finish(stop.value), now)
+            return
+        except Exception as err:  # one host's script must never stop the others' event loop
+            self.error = err
+            self._complete(Finish(None), now)
             return
         if isinstance(step, Request):
             step = Send(step)

@@ -57,10 +57,9 @@ class Lan15Session(Session):
         cfg = self.config
         request = app.get_session_challenge(int(cfg.auth_type), cfg.effective_username or b"")
         expected: dict[str, int] = {}
-        first = {"send": True}
 
         def build() -> Datagram:
-            if not first.pop("send", False):
+            if self._exchange is not None and self._exchange.sends:
                 self.socket_index += 1  # FreeIPMI resends Get Session Challenge from a new socket
             rq_seq = self._next_rq_seq()
             expected["rq_seq"] = rq_seq
@@ -155,15 +154,18 @@ class Lan15Session(Session):
         self._out_seq = (self._out_seq + 1) & 0xFFFFFFFF
         code = authcode15(auth, self._password, self.session_id, message, seq)
         if self._trace:
-            self._log(f"   IPMI 1.5 session: auth type={auth.name} session seq={seq} session ID={self.session_id:#010x}")
+            self._log_pairs(">> in IPMI 1.5 session packet", (("auth type", auth.name), ("session seq", seq),
+                                                         ("session ID", f"{self.session_id:#010x}")))
         return encode_packet15(int(auth), seq, self.session_id, code, message)
 
     def _unwrap(self, datagram: bytes) -> bytes:
         packet = decode_packet15(datagram)
         w = self.config.workarounds
         if self._trace:
-            self._log(f"<< IPMI 1.5 session: auth type={packet.auth_type} session seq={packet.session_seq} "
-                      f"session ID={packet.session_id:#010x}")
+            self._log_pairs("<< IPMI 1.5 session packet", (("auth type", packet.auth_type),
+                                                          ("session seq", packet.session_seq),
+                                                          ("session ID", f"{packet.session_id:#010x}"),
+                                                          ("message length", len(packet.message))))
         if "noauthcodecheck" not in w:
             self._verify_authcode(packet, self.config.auth_type if self.per_message_auth else AuthType.NONE)
         seq = _swap32(packet.session_seq) if "endianseq" in w else packet.session_seq

@@ -3,10 +3,10 @@ protected in-session packets (IPMI 2.0 spec sections 13.15-13.33), as FreeIPMI d
 
 from __future__ import annotations
 
+import functools
 import hmac
 from typing import Callable
 
-from ..commands import app
 from ..commands.app import AuthCapabilities
 from ..crypto import rakp
 from ..crypto.confidentiality import ConfidentialityError, decrypt_payload, encrypt_payload
@@ -14,14 +14,13 @@ from ..crypto.integrity import integrity_authcode
 from ..crypto.suites import (AUTH_DIGEST_LEN, INTEGRITY_AUTHCODE_LEN, AuthAlg, ConfAlg, IntegrityAlg,
                              cipher_suite)
 from ..outcomes import Outcome
-from ..wire.message import Message
 from ..wire.rmcpplus import (OpenSessionRequest, OpenSessionResponse, PayloadType, Rakp1, Rakp2, Rakp3, Rakp4,
                              decode_packet20, encode_packet20, status_name)
 from .authcaps import start_auth_caps
 from .base import Datagram, Drop, Exchange, Fail, Session
 from .config import Flavor, Privilege
 from .events import Failed, Stage
-from .mapping import rmcpplus_status_outcome, setup_cc_outcome
+from .mapping import rmcpplus_status_outcome
 from .seqwindow import SequenceWindow
 
 MAX_HANDSHAKE_RESTARTS = 3
@@ -276,12 +275,13 @@ class Lan20Session(Session):
             if encrypted else message
         sign: Callable[[bytes], bytes] | None = None
         if suite.integrity is not IntegrityAlg.NONE:
-            def sign(covered: bytes) -> bytes:
-                return integrity_authcode(suite.integrity, self._k1, self.config.password or b"", covered)
+            sign = functools.partial(integrity_authcode, suite.integrity, self._k1, self.config.password or b"")
         seq = self._next_out_seq()
         if self._trace:
-            self._log(f"   RMCP+ IPMI payload: session ID={self.bmc_sid:#010x} session seq={seq} "
-                      f"encrypted={'yes' if encrypted else 'no'} authenticated={'yes' if sign else 'no'}")
+            self._log_pairs(">> in RMCP+ session packet", (("payload type", "IPMI"), ("encrypted", encrypted),
+                                                       ("authenticated", sign is not None),
+                                                       ("session ID", f"{self.bmc_sid:#010x}"), ("session seq", seq),
+                                                       ("payload length", len(payload))))
         return encode_packet20(PayloadType.IPMI, self.bmc_sid, seq, payload, encrypted, sign)
 
     def _unwrap(self, datagram: bytes) -> bytes:
@@ -291,9 +291,13 @@ class Lan20Session(Session):
             raise Drop("payload type mismatch", f"payload type {packet.payload_type:#04x} in session, "
                                                 "IPMI (0x00) expected")
         if self._trace:
-            self._log(f"<< RMCP+ IPMI payload: session ID={packet.session_id:#010x} session seq="
-                      f"{packet.session_seq} encrypted={'yes' if packet.encrypted else 'no'} "
-                      f"authenticated={'yes' if packet.authenticated else 'no'} payload length={len(packet.payload)}")
+            self._log_pairs("<< RMCP+ session packet", (("payload type", packet.payload_type),
+                                                       ("encrypted", packet.encrypted),
+                                                       ("authenticated", packet.authenticated),
+                                                       ("session ID", f"{packet.session_id:#010x}"),
+                                                       ("session seq", packet.session_seq),
+                                                       ("payload length", len(packet.payload)),
+                                                       ("authcode", packet.authcode)))
         if suite.integrity is not IntegrityAlg.NONE:
             if not packet.authenticated:
                 raise Drop("unauthenticated", "reply is not authenticated although the session uses "

@@ -33,10 +33,13 @@ def field_lines(obj: Any, redact: Iterable[str] = ()) -> list[str]:
     lines = []
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
+        if value is None:
+            continue
         shown = "<redacted>" if f.name in hidden else _render(value)
         lines.append(f"  {f.name.replace('_', ' ')}: {shown}")
     return lines
 
 
-def hexdump(data: bytes, width: int = 16) -> list[str]:
-    return [f"  {i:04x}: {data[i:i + width].hex(' ')}" for i in range(0, len(data), width)]
+def pair_lines(pairs: Iterable[tuple[str, Any]]) -> list[str]:
+    """One ``name: value`` line per pair."""
+    return [f"  {name}: {_render(value)}" for name, value in pairs]

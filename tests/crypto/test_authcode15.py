@@ -13,6 +13,7 @@ from pyipmi_tools.crypto.authcode15 import (
     digest15,
     pad_password16,
 )
+from tests.support.captures import LAN15_AUTHENTICATED, LAN15_MD2, LAN15_MD5
 
 # RFC 1321 appendix A.5 test suite (MD5), run through the digest authcode15 uses.
 RFC1321_VECTORS = [
@@ -28,38 +29,12 @@ RFC1321_VECTORS = [
     (b"1234567890" * 8, "57edf4a22be3c955ac49da2e2107b67a"),
 ]
 
-# Real IPMI 1.5 exchanges (RMCP header included), captured 2026-11-22 with
-# `tshark -i lo -f "udp port 17901"` while running
-# `ipmipower --debug -h 127.0.0.1:17901 -u admin -p password -D LAN -a MD5 -l OPERATOR --stat`
-# (FreeIPMI 1.6.10) against OpenIPMI ipmi_sim 2.0.33 (/work/shared/lab/start-ipmi-sim).
-# Requests were authcoded by FreeIPMI, replies by ipmi_sim: Activate Session, Set Session
-# Privilege Level, Get Chassis Status, Close Session, each request then reply.
-CAPTURE_MD5 = [
-    "0600ff07020000000005000000b3fa093447624f39771dd8799dab3d641d2018c881143a02030190f0780a5d246ab80ed762afec2beb010000008d",
-    "0600ff07020100000005000000696691db4881263622aa6ecd9a356a7012811c6320143a0002020100001c19cce303a6",
-    "0600ff07021c19cce302010000c1d8459fdfa4244258958cc1218d2c88082018c881183b0329",
-    "0600ff07020100000002010000c6350824ae7b963c2f9b47f1d179fefb09811c6320183b00038a",
-    "0600ff07021d19cce302010000a56e591c5df8e5f9ad5df220da04d42f082018c8811c3b0325",
-    "0600ff070202000000020100000d8c949f58f7bd498803bcb7c644e0d009811c63201c3b000386",
-    "0600ff07021e19cce30201000044f7cf19252abecc63e3c7901c28cc7a072000e08120015e",
-    "0600ff070203000000020100005703d0bf7a7f81d3614dc82e05f2777b0b81047b20200100000000bf",
-    "0600ff07021f19cce302010000ac0921f3d8c8fcee26e55245166dee990b2018c881243c020100001c",
-    "0600ff070204000000020100005bad5bf19b87f17ee4091fdaef7f741608811c6320243c0080",
-]
-
-# Same setup and date, with `-a MD2` instead of `-a MD5`.
-CAPTURE_MD2 = [
-    "0600ff07010000000085000000bca0c41a23b61a9834bccf6e18f721681d2018c881e43a0103aa217dc834429afe6745ca35d25adfe9010000009f",
-    "0600ff07010100000085000000610c5a076df6d50ae2b33ffd3e071f1d12811c6320e43a000182010000ea7790a703a3",
-    "0600ff0701ea7790a78201000034bb3695bd6327e54dc7207137924621082018c881e83b0359",
-    "0600ff07010100000082010000aac4cee223b0519834a4401948be3b1709811c6320e83b0003ba",
-    "0600ff0701eb7790a782010000b6adc0dc5d826efee7f176d4ad27ba9a082018c881ec3b0355",
-    "0600ff07010200000082010000a795bc42098b99501af70c839122340209811c6320ec3b0003b6",
-    "0600ff0701ec7790a7820100008c084e443b8d7b84b52764d9677690c8072000e081f0018e",
-    "0600ff07010300000082010000838fb15c75beb9ae89f897c038da75470b81047b20f00100000000ef",
-    "0600ff0701ed7790a782010000fee074077333fb61049536ced6a918ea0b2018c881f43c82010000cc",
-    "0600ff0701040000008201000081081d673e76f8cd0bfa2826befdbc9208811c6320f43c00b0",
-]
+# Real IPMI 1.5 exchanges, FreeIPMI `ipmipower -D LAN -a MD5` (and `-a MD2`) against ipmi_sim
+# (provenance in tests/support/captures.py). Requests were authcoded by FreeIPMI, replies by
+# ipmi_sim: Activate Session, Set Session Privilege Level, Get Chassis Status, Close Session,
+# each request then reply.
+CAPTURE_MD5 = LAN15_MD5[LAN15_AUTHENTICATED]
+CAPTURE_MD2 = LAN15_MD2[LAN15_AUTHENTICATED]
 
 PASSWORD = b"password"
 P16 = b"password\x00\x00\x00\x00\x00\x00\x00\x00"

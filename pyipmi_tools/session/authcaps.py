@@ -25,9 +25,9 @@ def start_auth_caps(session: Session, now: float, on_caps: Callable[[AuthCapabil
     def build() -> Datagram:
         rq_seq = session._next_rq_seq()
         expected["rq_seq"] = rq_seq
-        session._note(f">> Get Channel Authentication Capabilities (IPMI 1.5 framing, auth none): rq_seq={rq_seq} "
-                      f"channel={request.data[0] & 0x0F:#x} v2.0 data={'yes' if ipmi20 else 'no'} "
-                      f"privilege={cfg.privilege.name}")
+        session._log_pairs(">> Get Channel Authentication Capabilities request (IPMI 1.5 framing, auth none)",
+                           (("rq seq", rq_seq), ("channel", request.data[0] & 0x0F), ("get v2.0 data", ipmi20),
+                            ("requested privilege", cfg.privilege)))
         message = encode_request(request.spec.netfn, request.spec.cmd, rq_seq, request.data)
         return Datagram(encode_packet15(0, 0, 0, b"", message))
 

@@ -63,8 +63,9 @@ class Lan15Session(Session):
                 self.socket_index += 1  # FreeIPMI resends Get Session Challenge from a new socket
             rq_seq = self._next_rq_seq()
             expected["rq_seq"] = rq_seq
-            self._note(f">> Get Session Challenge: rq_seq={rq_seq} auth type={cfg.auth_type.name} "
-                       f"user name={(cfg.effective_username or b'')!r} socket={self.socket_index}")
+            self._log_pairs(">> Get Session Challenge request", (("rq seq", rq_seq), ("auth type", cfg.auth_type),
+                                                                  ("user name", cfg.effective_username or b""),
+                                                                  ("socket", self.socket_index)))
             message = encode_request(request.spec.netfn, request.spec.cmd, rq_seq, request.data)
             return Datagram(encode_packet15(0, 0, 0, b"", message), self.socket_index)
 
@@ -75,7 +76,8 @@ class Lan15Session(Session):
                 raise Fail(Failed(setup_cc_outcome(cc, cfg.flavor, SESSION_CHALLENGE_CC), Stage.SESSION_CHALLENGE,
                                   f"completion code {cc:#04x}", completion_code=cc, command=request.spec.name))
             challenge = app.decode_session_challenge(message.data)
-            self._note(f"<< Get Session Challenge response: temporary session ID={challenge.temp_session_id:#010x}")
+            self._log_pairs("<< Get Session Challenge response", (("temporary session ID", challenge.temp_session_id),
+                                                                    ("challenge", challenge.challenge)))
             self._temp_id, self._challenge = challenge.temp_session_id, challenge.challenge
             self._then = self._start_activate
 
@@ -94,8 +96,10 @@ class Lan15Session(Session):
             expected["rq_seq"] = rq_seq
             message = encode_request(request.spec.netfn, request.spec.cmd, rq_seq, request.data)
             code = authcode15(auth, self._password, self._temp_id, message, 0)
-            self._note(f">> Activate Session: rq_seq={rq_seq} auth type={auth.name} temporary session ID="
-                       f"{self._temp_id:#010x} privilege={cfg.privilege.name} initial outbound seq={initial_seq}")
+            self._log_pairs(">> Activate Session request", (("rq seq", rq_seq), ("auth type", auth),
+                                                              ("temporary session ID", self._temp_id),
+                                                              ("privilege", cfg.privilege),
+                                                              ("initial outbound seq", initial_seq)))
             return Datagram(encode_packet15(int(auth), 0, self._temp_id, code, message), self.socket_index)
 
         def accept(datagram: bytes) -> None:

@@ -4,7 +4,7 @@ Protocol logic lives in sans-I/O *endpoints* (see :class:`Endpoint`); this
 module only moves their datagrams and fires their timers.  :func:`run` drives
 any number of endpoints from a single ``selectors`` loop (and :class:`Link`
 drives a single endpoint step by step, for callers that talk to one BMC at a
-time):
+time; :func:`serve` is the other direction, for the BMC simulator):
 
 * each endpoint owns one or more non-blocking UDP sockets, numbered by the
   endpoint (``Datagram.socket_index``); an unseen index opens a new socket
@@ -31,7 +31,17 @@ from typing import Callable, Optional, Protocol, Sequence
 
 from .datagram import Datagram
 
-__all__ = ["Datagram", "Endpoint", "HostResolutionError", "Link", "resolve", "run"]
+__all__ = [
+    "BindError",
+    "Datagram",
+    "Endpoint",
+    "HostResolutionError",
+    "Link",
+    "Server",
+    "resolve",
+    "run",
+    "serve",
+]
 
 # Large enough for any UDP payload, so nothing is ever silently truncated.
 _RECV_BUFSIZE = 65536
@@ -391,3 +401,180 @@ class Link:
     def _require_open(self) -> None:
         if self._sel is None:
             raise RuntimeError("link is closed")
+
+
+# -- the serving side (the BMC simulator) --------------------------------------
+
+#: serve() checks its stop() callable at least this often (seconds).
+STOP_POLL_INTERVAL = 0.2
+
+
+class Server(Protocol):
+    """What :func:`serve` needs from a sans-I/O responder (one simulated BMC).
+
+    ``address`` is the sockaddr to bind (as :func:`resolve` returns it) and
+    ``family`` its address family.  ``receive()`` answers a datagram from
+    ``source`` with ``(send_at, datagram)`` pairs, *send_at* being an absolute
+    clock value (``now`` or earlier: send at once); each reply goes back to
+    ``source`` from the server's own socket.  ``handle_timer(now)`` is called
+    once ``now >= next_deadline()``; a ``None`` deadline means no timer.
+    """
+
+    address: tuple
+    family: int
+
+    def receive(self, data: bytes, source: tuple, now: float) -> list[tuple[float, bytes]]: ...
+
+    def next_deadline(self) -> Optional[float]: ...
+
+    def handle_timer(self, now: float) -> None: ...
+
+
+class BindError(OSError):
+    """A server socket could not be opened or bound; the message names the address."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def format_sockaddr(sockaddr: tuple) -> str:
+    """``127.0.0.1:623`` or ``[::1]:623`` for an AF_INET/AF_INET6 sockaddr."""
+    host, port = sockaddr[0], sockaddr[1]
+    if ":" in str(host):
+        return f"[{host}]:{port}"
+    return f"{host}:{port}"
+
+
+def _bind(server: Server) -> socket.socket:
+    """A non-blocking UDP socket bound to ``server.address`` (no SO_REUSEADDR)."""
+    where = format_sockaddr(server.address)
+    try:
+        sock = socket.socket(server.family, socket.SOCK_DGRAM)
+    except OSError as exc:
+        raise BindError(exc.errno, f"cannot open a UDP socket for {where}: {exc.strerror}") from None
+    try:
+        sock.setblocking(False)
+        sock.bind(server.address)
+    except OSError as exc:
+        sock.close()
+        raise BindError(exc.errno, f"cannot bind UDP {where}: {exc.strerror or exc}") from None
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(
+    servers: Sequence[Server],
+    stop: Callable[[], bool],
+    clock: Callable[[], float] = time.monotonic,
+    after: Optional[Callable[[Server, float], None]] = None,
+    ready: Optional[Callable[[], None]] = None,
+    poll_interval: float = STOP_POLL_INTERVAL,
+) -> None:
+    """Answer datagrams for every server from one selectors loop until ``stop()``.
+
+    Every server's socket is bound first (in list order); if one cannot be,
+    the ones already bound are closed and :class:`BindError` is raised.  Then
+    ``ready()`` is called once, and the loop runs: one datagram per ready
+    socket per pass, replies queued in a heap and sent when due, timers fired
+    when due (a lazy heap keyed by each server's ``next_deadline()``, re-read
+    after every call into the server).  ``after(server, now)`` is called after
+    each ``receive()`` and ``handle_timer()``.  ``stop()`` is checked before
+    every wait and no wait is longer than *poll_interval*, so it is polled at
+    least that often and may do cheap periodic housekeeping.  Replies still
+    scheduled when the loop stops are dropped; all sockets are closed on
+    return, also when an exception propagates.  Errors from ``sendto()``
+    (buffer full, unreachable) drop that datagram, as a congested link would.
+    """
+    sel = selectors.DefaultSelector()
+    socks: list[socket.socket] = []
+    heappush, heappop = heapq.heappush, heapq.heappop
+    try:
+        for index, server in enumerate(servers):
+            sock = _bind(server)
+            socks.append(sock)
+            sel.register(sock, selectors.EVENT_READ, index)
+
+        count = len(servers)
+        timer_at: list[Optional[float]] = [None] * count  # deadline of the live entry
+        timer_seq = [-1] * count  # sequence number of the live entry (-1: none)
+        timers: list[tuple[float, int, int]] = []  # (deadline, seq, index)
+        sends: list[tuple[float, int, int, tuple, bytes]] = []  # (at, seq, index, dest, data)
+        seq = 0
+
+        def reschedule(index: int) -> None:
+            """Push the server's current deadline if it differs from its live entry."""
+            nonlocal seq
+            deadline = servers[index].next_deadline()
+            if deadline is None:
+                timer_seq[index] = -1
+                timer_at[index] = None
+            elif deadline != timer_at[index] or timer_seq[index] < 0:
+                seq += 1
+                timer_at[index] = deadline
+                timer_seq[index] = seq
+                heappush(timers, (deadline, seq, index))
+
+        for index in range(count):
+            reschedule(index)
+        if ready is not None:
+            ready()
+
+        while not stop():
+            while timers and timer_seq[timers[0][2]] != timers[0][1]:
+                heappop(timers)  # stale entry
+            if len(timers) > 64 + 2 * count:
+                timers = [
+                    (timer_at[i], timer_seq[i], i)  # type: ignore[misc]
+                    for i in range(count)
+                    if timer_seq[i] >= 0
+                ]
+                heapq.heapify(timers)
+            now = clock()
+            wake = now + poll_interval
+            if timers and timers[0][0] < wake:
+                wake = timers[0][0]
+            if sends and sends[0][0] < wake:
+                wake = sends[0][0]
+            events = sel.select(max(wake - now, 0.0))
+            now = clock()
+
+            for key, _mask in events:
+                index = key.data
+                try:
+                    data, source = key.fileobj.recvfrom(_RECV_BUFSIZE)  # type: ignore[union-attr]
+                except OSError:
+                    continue  # EAGAIN, or an ICMP error report now cleared
+                server = servers[index]
+                for send_at, reply in server.receive(data, source, now):
+                    seq += 1
+                    heappush(sends, (send_at, seq, index, source, reply))
+                if after is not None:
+                    after(server, now)
+                reschedule(index)
+
+            due = []
+            while timers and timers[0][0] <= now:
+                _deadline, entry_seq, index = heappop(timers)
+                if timer_seq[index] == entry_seq:
+                    timer_seq[index] = -1
+                    timer_at[index] = None
+                    due.append(index)
+            for index in due:
+                server = servers[index]
+                server.handle_timer(now)
+                if after is not None:
+                    after(server, now)
+                reschedule(index)
+
+            while sends and sends[0][0] <= now:
+                _at, _seq, index, dest, reply = heappop(sends)
+                try:
+                    socks[index].sendto(reply, dest)
+                except OSError:
+                    pass  # dropped, like a datagram lost on a congested link
+    finally:
+        sel.close()
+        for sock in socks:
+            sock.close()

@@ -104,6 +104,9 @@ class Lan15Session(Session):
 
         def accept(datagram: bytes) -> None:
             packet = decode_packet15(datagram)
+            if cfg.flavor is Flavor.LIBFREEIPMI and packet.session_id != self._temp_id:
+                raise Drop("session ID mismatch", f"Activate Session reply carries session ID "
+                                                  f"{packet.session_id:#010x}, not the temporary {self._temp_id:#010x}")
             if "noauthcodecheck" not in cfg.workarounds:
                 self._verify_authcode(packet, auth)
             message = decode_response(packet.message, verify_checksums="nochecksumcheck" not in cfg.workarounds)

@@ -443,7 +443,8 @@ class FakeBmc:
         data = bytes((data_auth,)) + u32le(session.session_id) + u32le(inbound) + bytes(
             (session.user.max_privilege,))
         reply = self._response(message, cc, data)
-        return [self._packet15(auth, session.out_seq, session.session_id, password, reply)]
+        # the reply's header still names the temporary session ID (libfreeipmi insists on it)
+        return [self._packet15(auth, session.out_seq, session.temp_id, password, reply)]
 
     def _on_session15(self, p: _Parsed) -> list[bytes]:
         packet, message = p.packet, p.message

@@ -135,7 +135,7 @@ def test_noauthcodecheck_also_covers_session_replies() -> None:
     assert job.session.dropped == {}
 
 
-@pytest.mark.parametrize("suite", [1, 3, 7, 17])
+@pytest.mark.parametrize("suite", [1, 3, 7, 15])
 def test_intel20_every_quirk(suite: int) -> None:
     """Padded RAKP 1 user name, real privilege in Open Session, RAKP 3 role without name-only bit, RAKP 4
     checked with the integrity algorithm's hash, HMAC-MD5 password cut to 16 bytes."""
@@ -148,6 +148,15 @@ def test_intel20_every_quirk(suite: int) -> None:
     rakp1 = h.of("rakp1")[0].info
     assert rakp1["username"] == b"admin".ljust(16, b"\0")
     assert rakp1["role"] == 0x14
+
+
+@pytest.mark.parametrize("suite", [11, 12, 16, 17])
+def test_intel20_has_no_rakp4_check_for_md5_128_or_sha256_integrity(suite: int) -> None:
+    """FreeIPMI 1.6.10 maps only none / HMAC-SHA1-96 / HMAC-MD5-128 for the intel20 RAKP 4 check."""
+    bmc = FakeBmc(intel=True, echo_requested_priv=True)
+    job = make_job(config20(suite, workarounds="intel20", privilege=Privilege.ADMIN))
+    run(job, bmc)
+    assert outcome_text(job) == "k_g invalid"
 
 
 def test_intel20_needs_more_than_the_open_session_privilege() -> None:

@@ -1,0 +1,1 @@
+"""Tests of pyipmi-sim, the simulated BMC."""

@@ -7,15 +7,15 @@ server polls a stop flag, and an alarm aborts a test that would hang.
 from __future__ import annotations
 
 import errno
-import os
 import resource
-import signal
 import socket
 import threading
 import time
 from typing import Optional
 
 import pytest
+
+from tests.support.guards import bounded, open_fds
 
 from pyipmi_tools import transport
 from pyipmi_tools.transport import Datagram, HostResolutionError, resolve, run
@@ -25,42 +25,19 @@ from pyipmi_tools.transport import Datagram, HostResolutionError, resolve, run
 # fixtures
 
 
-def _open_fds() -> set[int]:
-    """Descriptors open now (minus the one listdir used for the listing)."""
-    fds = set()
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            os.fstat(int(name))
-        except OSError:
-            continue
-        fds.add(int(name))
-    return fds
-
-
 @pytest.fixture(autouse=True)
 def _guard():
     """Abort a hung test after 20 s; check no descriptors or threads leak."""
-
-    def on_alarm(signum, frame):
-        raise TimeoutError("test took too long (transport loop hang?)")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(20)
-    threads_before = set(threading.enumerate())
-    try:
+    with bounded(20, "transport loop"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    assert set(threading.enumerate()) <= threads_before
 
 
 @pytest.fixture
 def fd_check():
     """Fail if a test leaves sockets open (checked after servers stop)."""
-    before = _open_fds()
+    before = open_fds()
     yield
-    leaked = _open_fds() - before
+    leaked = open_fds() - before
     assert not leaked, f"descriptors left open: {leaked}"
 
 
@@ -536,7 +513,7 @@ def _fd_limited(extra: int):
     class Limit:
         def __enter__(self):
             self.old = resource.getrlimit(resource.RLIMIT_NOFILE)
-            used = _open_fds()
+            used = open_fds()
             free, limit = 0, 0
             while free < extra:  # new descriptors take the lowest free numbers
                 if limit not in used:

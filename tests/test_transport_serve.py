@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import socket
 import threading
 import time
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from typing import Callable, Optional
 
 import pytest
+
+from tests.support.guards import bounded
 
 from pyipmi_tools.transport import STOP_POLL_INTERVAL, BindError, format_sockaddr, serve
 from tests.support.ports import free_udp_port, free_udp_ports, udp_port_in_use
@@ -26,35 +27,11 @@ _PID = os.getpid()
 HOST = f"127.{(_PID >> 16) & 0xFF}.{(_PID >> 8) & 0xFF}.{(_PID & 0xFF) or 1}"
 
 
-def _open_fds() -> set[int]:
-    fds = set()
-    for name in os.listdir("/proc/self/fd"):
-        try:
-            os.fstat(int(name))
-        except OSError:
-            continue
-        fds.add(int(name))
-    return fds
-
-
 @pytest.fixture(autouse=True)
 def _guard() -> Iterator[None]:
     """Abort a hung test after 20 s; fail if descriptors or threads leak."""
-
-    def on_alarm(signum, frame):
-        raise TimeoutError("test took too long (serve loop hang?)")
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(20)
-    threads_before = set(threading.enumerate())
-    fds_before = _open_fds()
-    try:
+    with bounded(20, "serve loop", check_fds=True):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-    assert set(threading.enumerate()) <= threads_before
-    assert _open_fds() - fds_before == set()
 
 
 class Echo:

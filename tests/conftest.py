@@ -6,7 +6,9 @@ Independent BMCs on loopback (see tests/support/):
   handed to each test with power off, boot device NO-OVERRIDE and an empty
   event list (restarted if a previous test crashed it);
 * ``ipmi_sim_factory`` / ``pyghmi_bmc_factory`` -- start extra simulators
-  with other settings, e.g. ``ipmi_sim_factory(initial_power="on")``.
+  with other settings, e.g. ``ipmi_sim_factory(initial_power="on")``;
+* ``pyipmi_sim`` / ``pyipmi_sim_factory`` -- the project's own pyipmi-sim
+  (one process, many BMCs; ground truth in its state file).
 
 Every simulator started here is stopped at teardown.  Missing ipmi_sim or
 pyghmi skips the test locally and fails it under ``CI=true``.
@@ -20,6 +22,7 @@ import pytest
 
 from tests.support.ipmisim import IpmiSim, IpmiSimFactory
 from tests.support.pyghmi_bmc import PyghmiBmc, PyghmiBmcFactory
+from tests.support.pyipmisim import PyipmiSim, PyipmiSimFactory
 from tests.support.tools import require_module, require_tool
 
 # -- ipmi_sim (OpenIPMI) -----------------------------------------------------
@@ -73,3 +76,23 @@ def pyghmi_bmc(_pyghmi_bmc_module: PyghmiBmc) -> PyghmiBmc:
     _pyghmi_bmc_module.restart_if_dead()
     _pyghmi_bmc_module.reset()
     return _pyghmi_bmc_module
+
+
+# -- pyipmi-sim (this project's simulator) --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pyipmi_sim_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PyipmiSimFactory]:
+    """Starts pyipmi-sim processes for this module: ``pyipmi_sim_factory(*cli_args, count=N)``
+    or ``pyipmi_sim_factory.rack([Group(...), ...], defaults)``; stops them all afterwards."""
+    factory = PyipmiSimFactory(tmp_path_factory.mktemp("pyipmi_sim"))
+    try:
+        yield factory
+    finally:
+        factory.stop_all()
+
+
+@pytest.fixture(scope="module")
+def pyipmi_sim(pyipmi_sim_factory: PyipmiSimFactory) -> PyipmiSim:
+    """One running pyipmi-sim BMC with the default users (shared by the module)."""
+    return pyipmi_sim_factory()

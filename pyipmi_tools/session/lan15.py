@@ -104,7 +104,8 @@ class Lan15Session(Session):
 
         def accept(datagram: bytes) -> None:
             packet = decode_packet15(datagram)
-            if cfg.flavor is Flavor.LIBFREEIPMI and packet.session_id != self._temp_id:
+            if (cfg.flavor is Flavor.LIBFREEIPMI and packet.session_id != self._temp_id
+                    and not (packet.session_id == 0 and "idzero" in cfg.workarounds)):
                 raise Drop("session ID mismatch", f"Activate Session reply carries session ID "
                                                   f"{packet.session_id:#010x}, not the temporary {self._temp_id:#010x}")
             if "noauthcodecheck" not in cfg.workarounds:

@@ -2,7 +2,7 @@
 
 Every FreeIPMI tool accepts every flag name (flags of other tools are accepted and
 ignored). ``none`` on the command line clears all flags and stops parsing; in a
-configuration file it is rejected. Three section-specific flags share a bit with another
+configuration file it is rejected (an unknown word there). Three section-specific flags share a bit with another
 flag in 1.6.10, so naming one turns on the other too.
 """
 
@@ -59,21 +59,26 @@ class Workarounds:
         return ",".join(sorted(self.flags)) or "none"
 
 
-def parse_workarounds(text: str, from_config_file: bool = False) -> Workarounds:
-    """Parse a comma list (command line) or whitespace list (config file) of flag names."""
-    words = text.split() if from_config_file else text.split(",")
+def add_flag(flags: set[str], word: str) -> None:
+    """Add one flag name (already lower case) and its shared-bit twin; WorkaroundError if unknown."""
+    if word not in KNOWN:
+        raise WorkaroundError(word)
+    flags.add(word)
+    if word in SHARED_BITS:
+        flags.add(SHARED_BITS[word])
+
+
+def parse_workarounds(text: str) -> Workarounds:
+    """Parse a command-line ``-W`` comma list; ``none`` clears every flag and ends the list.
+
+    (A configuration file lists flags differently; :mod:`pyipmi_tools.cli.conffile` reads it.)
+    """
     flags: set[str] = set()
-    for word in words:
+    for word in text.split(","):
         word = word.lower()  # strtok on ',' only: ' authcap' is not a flag name
         if not word:
             continue
         if word == "none":
-            if from_config_file:
-                raise WorkaroundError(word)
             return Workarounds()
-        if word not in KNOWN:
-            raise WorkaroundError(word)
-        flags.add(word)
-        if word in SHARED_BITS:
-            flags.add(SHARED_BITS[word])
+        add_flag(flags, word)
     return Workarounds(frozenset(flags))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pyipmi_tools.workarounds import (INBAND, KNOWN, OUTOFBAND_15, OUTOFBAND_20, SDR, SECTION_SPECIFIC,
+from pyipmi_tools.workarounds import (INBAND, KNOWN, add_flag, OUTOFBAND_15, OUTOFBAND_20, SDR, SECTION_SPECIFIC,
                                       SHARED_BITS, Workarounds, WorkaroundError, parse_workarounds)
 
 
-def flags(text: str, from_config_file: bool = False) -> set[str]:
-    return set(parse_workarounds(text, from_config_file).flags)
+def flags(text: str) -> set[str]:
+    return set(parse_workarounds(text).flags)
 
 
 def test_single_and_list() -> None:
@@ -92,25 +92,14 @@ def test_shared_bits_are_only_those_three_pairs() -> None:
         assert flags(name) == {name}
 
 
-def test_config_file_form_is_a_whitespace_list() -> None:
-    assert flags("authcap idzero", from_config_file=True) == {"authcap", "idzero"}
-    assert flags("  AUTHCAP\t idzero \n", from_config_file=True) == {"authcap", "idzero"}
-    assert flags("", from_config_file=True) == set()
-    assert flags("slowcommit", from_config_file=True) == {"slowcommit", "malformedack"}
-
-
-def test_config_file_rejects_none() -> None:
-    with pytest.raises(WorkaroundError):
-        parse_workarounds("none", from_config_file=True)
-    with pytest.raises(WorkaroundError):
-        parse_workarounds("authcap none", from_config_file=True)
-
-
-def test_config_file_rejects_unknown_and_comma_lists() -> None:
-    with pytest.raises(WorkaroundError):
-        parse_workarounds("authcap garbage", from_config_file=True)
-    with pytest.raises(WorkaroundError):
-        parse_workarounds("authcap,idzero", from_config_file=True)
+def test_add_flag_adds_the_shared_bit_twin_and_rejects_unknown_words() -> None:
+    flags: set[str] = set()
+    add_flag(flags, "slowcommit")
+    add_flag(flags, "authcap")
+    assert flags == {"slowcommit", "malformedack", "authcap"}
+    for word in ("none", "bogus", " authcap", "AUTHCAP"):
+        with pytest.raises(WorkaroundError):
+            add_flag(set(), word)
 
 
 def test_workarounds_object() -> None:

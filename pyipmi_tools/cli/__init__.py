@@ -1,0 +1,1 @@
+"""Command-line building blocks shared by the FreeIPMI-compatible tools."""

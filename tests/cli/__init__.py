@@ -1,0 +1,1 @@
+"""Tests for pyipmi_tools.cli."""

@@ -314,6 +314,50 @@ def run(
         sel.close()
 
 
+class Multiplexer:
+    """One poll over several endpoints' sockets plus watched file descriptors.
+
+    For event loops that must also wait on something that is not an endpoint (interactive
+    ipmipower reads commands from stdin while its sessions run). The owner drives the
+    endpoints; this class only owns the sockets and the selector.
+    """
+
+    def __init__(self) -> None:
+        self._sel = selectors.PollSelector()
+
+    def attach(self, endpoint: Endpoint) -> _Sockets:
+        """The sockets of ``endpoint`` (opened as it sends), registered with this poll."""
+        return _Sockets(endpoint, self._sel)
+
+    def detach(self, sockets: _Sockets) -> None:
+        """Close ``sockets`` and take them off the poll."""
+        for sock in sockets.socks.values():
+            self._sel.unregister(sock)
+        sockets.close()
+
+    def watch(self, fd: int, token: object) -> None:
+        """Report ``token`` from :meth:`wait` whenever ``fd`` is readable."""
+        self._sel.register(fd, selectors.EVENT_READ, ("fd", token))
+
+    def unwatch(self, fd: int) -> None:
+        self._sel.unregister(fd)
+
+    def wait(self, timeout: float | None) -> tuple[list[tuple[_Sockets, int, socket.socket]], list[object]]:
+        """Block up to ``timeout`` seconds; return the readable endpoint sockets and watched tokens."""
+        ready: list[tuple[_Sockets, int, socket.socket]] = []
+        tokens: list[object] = []
+        for key, _mask in self._sel.select(timeout):
+            owner, detail = key.data
+            if owner == "fd":
+                tokens.append(detail)
+            else:
+                ready.append((owner, detail, key.fileobj))  # type: ignore[arg-type]
+        return ready, tokens
+
+    def close(self) -> None:
+        self._sel.close()
+
+
 class Link:
     """Drive ONE endpoint with blocking calls; its sockets stay open between them.
 

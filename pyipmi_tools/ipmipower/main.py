@@ -1,0 +1,145 @@
+"""The ``pyipmipower`` entry point: parse, check, build the host list, run, report.
+
+The order is FreeIPMI 1.6.10's: a first pass over the command line for
+``--config-file``, the configuration file, the full command line, the argument
+checks, the host list (any invalid host ends the run before a packet is sent), then
+either interactive mode or, for a power operation, the privilege and OEM checks, the
+per-host jobs, and the exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PROG = "ipmipower"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ipmipower with ``argv`` (``sys.argv`` when None); return the exit status."""
+    import signal
+    for name in ("SIGPIPE", "SIGINT"):          # die of these signals like a C program
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if argv is None:
+        argv = [_invoked_name(sys.argv[0])] + sys.argv[1:]
+    from .output import Fatal, write_all
+    debug = False
+    try:
+        from ..cli.conffile import ConfigFileError
+        from .options import OptionError, parse_command_line
+        try:
+            settings = parse_command_line(argv)
+        except OptionError as err:
+            write_all(2, os.fsencode(err.text))
+            return 1
+        except ConfigFileError as err:
+            write_all(2, err.output)
+            return err.exit_status
+        debug = bool(settings.debug)
+        return run(settings)
+    except Fatal as fatal:
+        write_all(2, fatal.render(debug))
+        return 1
+    except SystemExit as leave:                 # argp: --help, --usage, --version, usage errors
+        return leave.code if isinstance(leave.code, int) else 1
+    except OSError as err:                      # stdout or stderr closed under us
+        try:
+            write_all(2, os.fsencode(f"{PROG}: {err.strerror or err}\n"))
+        except OSError:
+            pass
+        return 1
+
+
+def _invoked_name(path: str) -> str:
+    """``argv[0]`` as the user typed it, as far as it can be told.
+
+    A script started through ``#!`` sees the path the shell found on ``PATH``; a C
+    program sees the bare name. When the path is exactly a ``PATH`` entry plus the
+    name, the bare name is what was typed (getopt's error messages start with it).
+    """
+    directory, _, name = path.rpartition("/")
+    if directory and name:
+        for entry in os.environ.get("PATH", "").split(":"):
+            if entry.rstrip("/") == directory:
+                return name
+    return path
+
+
+def _stderr_trace(line: str) -> None:
+    from .output import encode, write_all
+    write_all(2, encode(line + "\n"))
+
+
+def run(settings) -> int:
+    """Everything after parsing: hosts, then interactive mode or the power operation."""
+    from ..outcomes import Outcome
+    from . import operations as ops
+    from . import options as checks
+    from .options import PRIV_OPERATOR, PRIV_USER
+    from .output import (
+        AT_ELIMINATE,
+        AT_OEM_EXTRA_ARG,
+        AT_OEM_SUPPORT,
+        AT_PRIVILEGE,
+        Fatal,
+        Output,
+        encode,
+        write_all,
+    )
+
+    staged: list[str] = []                    # held back until the host list is known good or bad
+    output = Output(staged.append, settings.consolidate_output and not settings.c410x)
+    connections: list[ops.Connection] = []
+    if settings.hostname is not None:
+        try:
+            connections = ops.build_connections(settings.hostname, settings.c410x,
+                                                lambda name: output.emit(Outcome.INVALID_HOSTNAME, name))
+        except ops.HostsFailed:
+            write_all(1, encode("".join(staged)))
+            return 1
+
+    if settings.powercmd is None:
+        from .interactive import run_interactive
+        return run_interactive(settings, connections, _stderr_trace)
+
+    cmd = settings.powercmd
+    settings.ping_interval = 0
+    if settings.c410x:
+        error = checks.c410x_error(cmd, settings.privilege in (PRIV_USER, PRIV_OPERATOR))
+        if error is not None:
+            raise Fatal(error, AT_OEM_SUPPORT)
+    else:
+        error = checks.privilege_error(cmd, settings.privilege == PRIV_USER)
+        if error is not None:
+            raise Fatal(error, AT_PRIVILEGE)
+    if settings.eliminate:
+        raise Fatal("Error connecting to ipmidetect daemon", AT_ELIMINATE)   # no ipmidetectd here
+    if settings.c410x:
+        for conn in connections:
+            for extra in conn.extra_args:
+                error = checks.c410x_extra_arg_error(extra)
+                if error is not None:
+                    raise Fatal(error, AT_OEM_EXTRA_ARG)
+
+    output.write = lambda text: write_all(1, encode(text))
+    lan20 = settings.lan20
+    trace = _stderr_trace if settings.debug else None
+
+    def report(job: ops.PowerJob) -> None:
+        outcome = ops.job_outcome(job, lan20)
+        if outcome is not None:
+            output.emit(outcome, job.connection.hostname, job.extra)
+
+    endpoints: list[object] = []
+    for conn in connections:
+        if settings.c410x:
+            jobs = [ops.make_job(settings, cmd, conn, extra, report, trace) for extra in conn.extra_args]
+            endpoints.append(ops.HostRun(jobs))
+        else:
+            endpoints.append(ops.make_job(settings, cmd, conn, None, report, trace))
+    if endpoints:
+        from .. import transport
+        transport.run(endpoints, fanout=settings.fanout)
+        output.finish()
+    return output.exit_status

@@ -521,7 +521,8 @@ class Bmc:
         link, channel = self._link, self._channel
         assert link is not None and channel is not None
         channel.reply = None
-        channel.session.send_command(step.request, link.clock(), interval=step.interval, poll=step.poll)
+        channel.session.send_command(step.request, link.clock(), interval=step.interval, poll=step.poll,
+                                     resend=step.resend)
         link.drive(lambda: channel.reply is not None or channel.failure is not None)
         if channel.reply is None:
             self._fail(channel.failure)

@@ -86,7 +86,7 @@ def _ask(request: Request, interval: float | None = None) -> Script:
     limit = _MAX_DATA.get(request.spec.name)
     reply = yield Send(request, interval=interval)
     while limit is not None and len(reply.data) > limit:
-        reply = yield Send(request, interval=interval, poll=True)
+        reply = yield Send(request, interval=interval, resend=True)
     return reply
 
 
@@ -95,7 +95,7 @@ def _poll(request: Request, interval: float) -> Script:
     limit = _MAX_DATA.get(request.spec.name)
     reply = yield Send(request, interval=interval, poll=True)
     while limit is not None and len(reply.data) > limit:
-        reply = yield Send(request, interval=interval, poll=True)
+        reply = yield Send(request, interval=interval, resend=True)
     return reply
 
 

@@ -116,11 +116,13 @@ class Session(abc.ABC):
         return self.stage is Stage.ESTABLISHED
 
     def send_command(self, request: Request, now: float, interval: float | None = None,
-                     poll: bool = False) -> None:
+                     poll: bool = False, resend: bool = False) -> None:
         """Send one in-session command; its reply arrives as a :class:`Response` event.
 
-        ``poll``: the previous reply is treated as no answer (ipmipower's ``--wait-until-on``):
-        the request goes out when the retransmission timer of the previous send fires.
+        ``poll`` (ipmipower's ``--wait-until-on/off``): the request goes out when the
+        retransmission timer of the previous send fires; each answer was a valid packet,
+        so the interval never backs off. ``resend``: the previous reply is treated as lost
+        (one FreeIPMI would reject), so the interval backs off like a retransmission.
         """
         if self.stage is not Stage.ESTABLISHED:
             raise RuntimeError(f"cannot send a command while the session is at stage {self.stage.name}")
@@ -130,12 +132,12 @@ class Session(abc.ABC):
             self._exchange = None
             self._events.append(Response(request, message))
 
-        if poll:
+        if resend:
             self._polls += 1
             self._resends = self._polls - 1
         else:
             self._polls = 0
-        self._in_session(Stage.COMMAND, request, on_reply, now, interval=interval, deferred=poll)
+        self._in_session(Stage.COMMAND, request, on_reply, now, interval=interval, deferred=poll or resend)
 
     def close(self, now: float) -> None:
         """Send Close Session once; the session is done when it is answered or times out."""

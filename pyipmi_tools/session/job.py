@@ -22,7 +22,8 @@ from .events import Closed, Established, Event, Failed, Response, Stage
 class Send:
     request: Request
     interval: float | None = None   # retransmission timeout override (ipmipower's wait timeout)
-    poll: bool = False              # send when the previous send's retransmission timer fires
+    poll: bool = False              # send when the previous send's timer fires (fixed interval)
+    resend: bool = False            # the previous reply counts as lost: resend with backoff
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Job(SessionEndpoint):
             return
         if isinstance(step, Request):
             step = Send(step)
-        self.session.send_command(step.request, now, interval=step.interval, poll=step.poll)
+        self.session.send_command(step.request, now, interval=step.interval, poll=step.poll, resend=step.resend)
 
     def _complete(self, finish: Finish, now: float) -> None:
         self.result = finish.result

@@ -282,7 +282,7 @@ def test_an_over_long_reply_is_treated_as_lost() -> None:
     first = next(script)
     assert first.request.data == b"\xff\x01" and not first.poll
     again = script.send(Reply(bytes(35)))
-    assert again.poll and again.request.data == b"\xff\x01"
+    assert again.resend and not again.poll and again.request.data == b"\xff\x01"
     with pytest.raises(StopIteration) as stop:
         script.send(Reply(b""))
     assert stop.value.value is Outcome.OK

@@ -47,3 +47,30 @@ def test_socket_exhaustion_is_out_of_resources() -> None:
     job.socket_error(errno.EMFILE)
     assert job.done
     assert job.failure is not None and job.failure.outcome is Outcome.OUT_OF_RESOURCES
+
+
+def _get_status_times(h) -> list[float]:  # type: ignore[no-untyped-def]
+    return h.times("chassis_status")
+
+
+def test_polls_keep_a_fixed_interval_and_resends_back_off() -> None:
+    """--wait-until-on polls every wait interval (each answer resets the count); a reply that
+    counts as lost is resent with FreeIPMI's backoff (every 8 resends the interval grows)."""
+    from pyipmi_tools.session.job import Send
+
+    def polls():  # type: ignore[no-untyped-def]
+        yield get_chassis_status()
+        for _ in range(12):
+            yield Send(get_chassis_status(), interval=0.5, poll=True)
+
+    def resends():  # type: ignore[no-untyped-def]
+        yield get_chassis_status()
+        for _ in range(10):
+            yield Send(get_chassis_status(), interval=0.5, resend=True)
+
+    h = run(make_job(config20(), polls()), FakeBmc())
+    times = _get_status_times(h)
+    assert [round(b - a, 6) for a, b in zip(times, times[1:])] == [0.5] * 12
+    h = run(make_job(config20(), resends()), FakeBmc())
+    times = _get_status_times(h)
+    assert [round(b - a, 6) for a, b in zip(times, times[1:])] == [0.5] * 8 + [1.0] * 2

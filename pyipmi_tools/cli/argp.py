@@ -26,6 +26,8 @@ import os
 import sys
 from dataclasses import dataclass
 
+from .cvalues import c_int, strtol
+
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -456,18 +458,8 @@ def _emit(out: bytes, err: bytes) -> None:
 
 
 def _atoi(text: bytes) -> int:
-    """C atoi(): leading blanks, a sign, digits; anything else ends the number."""
-    s = text.lstrip(b" \t\n\v\f\r")
-    sign = -1 if s[:1] == b"-" else 1
-    if s[:1] in (b"+", b"-"):
-        s = s[1:]
-    n = 0
-    while n < len(s) and 0x30 <= s[n] <= 0x39:
-        n += 1
-    value = sign * int(s[:n]) if n else 0
-    value = max(-(1 << 63), min(value, (1 << 63) - 1))     # strtol saturates ...
-    value &= 0xFFFFFFFF                                    # ... and atoi keeps an int
-    return value - (1 << 32) if value & 0x80000000 else value
+    """C ``atoi()``: ``(int) strtol(text, NULL, 10)``."""
+    return c_int(strtol(text, 10)[0])
 
 
 def _sort_hol(entries: list[tuple[int, int, Option]]) -> tuple[Option, ...]:

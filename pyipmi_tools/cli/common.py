@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from ..workarounds import Workarounds
 from .argp import Option
+from .cvalues import (AUTHENTICATION_TYPES, DRIVER_TYPES, OUTOFBAND_DRIVER_TYPES, PRIVILEGE_LEVELS,
+                      SUPPORTED_CIPHER_SUITES, as_bytes, ascii_lower, c_int, k_g_key, strtol, strtol_int)
 
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
 if TYPE_CHECKING:
@@ -73,25 +75,11 @@ _TOOLS = (IPMIPOWER, IPMI_CONFIG)
 
 FIRST_TOOL_GROUP = 100       # help groups of a tool's own options start here
 
-# FreeIPMI's names, canonical spelling first (the values CommonOptions stores).
-OUTOFBAND_DRIVER_TYPES = {"lan": "lan", "lan_2_0": "lan_2_0", "lan20": "lan_2_0", "lan_20": "lan_2_0",
-                          "lan2_0": "lan_2_0", "lanplus": "lan_2_0"}
-DRIVER_TYPES = {"kcs": "kcs", "ssif": "ssif", "openipmi": "openipmi", "open": "openipmi",
-                "sunbmc": "sunbmc", "bmc": "sunbmc", "inteldcmi": "inteldcmi", **OUTOFBAND_DRIVER_TYPES}
-AUTHENTICATION_TYPES = {"none": "none", "straight_password_key": "straight_password_key",
-                        "plain": "straight_password_key", "md2": "md2", "md5": "md5"}
-PRIVILEGE_LEVELS = {"user": "user", "operator": "operator", "admin": "admin", "administrator": "admin"}
-SUPPORTED_CIPHER_SUITES = frozenset((0, 1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17))
-
 MAX_USERNAME = 16            # IPMI_MAX_USER_NAME_LENGTH
 MAX_PASSWORD = 20            # IPMI_2_0_MAX_PASSWORD_LENGTH
 MAX_PASSWORD_15 = 16         # IPMI_1_5_MAX_PASSWORD_LENGTH
-MAX_K_G = 20                 # IPMI_MAX_K_G_LENGTH
 WORKAROUND_BUFLEN = 1024     # parse_workaround_flags() copies at most this much
 
-_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
-_SPACE = b" \t\n\v\f\r"
-_DIGITS = b"0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 class OptionError(ValueError):
@@ -119,78 +107,12 @@ class OptionError(ValueError):
         raise SystemExit(self.status)
 
 
-# -- C number parsing ---------------------------------------------------------------------
-
-def _bytes(text: str | bytes) -> bytes:
-    return os.fsencode(text) if isinstance(text, str) else bytes(text)
-
-
-def strtol(text: str | bytes, base: int = 0) -> tuple[int, bytes, bool]:
-    """glibc ``strtol(text, &end, base)``: (value, unparsed rest, ERANGE).
-
-    Without any digits the value is 0 and the rest is the whole text; out-of-range
-    values saturate at the 64-bit ``long`` limits with the flag set.
-    """
-    s = _bytes(text)
-    i, n = 0, len(s)
-    while i < n and s[i] in _SPACE:
-        i += 1
-    negative = False
-    if i < n and s[i] in b"+-":
-        negative = s[i] == 0x2D
-        i += 1
-    if base in (0, 16) and s[i:i + 2].lower() == b"0x" and i + 2 < n and _digit(s[i + 2], 16):
-        i += 2
-        base = 16
-    elif base == 0:
-        base = 8 if s[i:i + 1] == b"0" else 10
-    start = i
-    value = 0
-    while i < n and _digit(s[i], base):
-        value = value * base + _DIGITS.index(bytes((s[i],)).lower())
-        i += 1
-    if i == start:
-        return 0, s, False
-    value = -value if negative else value
-    if value > _LONG_MAX:
-        return _LONG_MAX, s[i:], True
-    if value < _LONG_MIN:
-        return _LONG_MIN, s[i:], True
-    return value, s[i:], False
-
-
-def _digit(c: int, base: int) -> bool:
-    low = c | 0x20 if 0x41 <= c <= 0x5A else c
-    return low in _DIGITS[:base]
-
-
-def c_int(value: int) -> int:
-    """C's conversion of a ``long`` to ``int``: the low 32 bits, signed."""
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
-def strtol_int(text: str | bytes, base: int = 0) -> int | None:
-    """FreeIPMI's idiom ``tmp = strtol(arg, &end, base); if (errno || *end) fail``.
-
-    None when invalid; otherwise the value as stored in an ``int`` (low 32 bits).
-    """
-    value, rest, overflow = strtol(text, base)
-    if overflow or rest:
-        return None
-    return c_int(value)
-
-
 # -- value parsers (FreeIPMI's messages) --------------------------------------------------
-
-def _ascii_lower(text: str) -> str:
-    return "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in text)
-
 
 def parse_driver_type(text: str, tool: str = IPMI_CONFIG) -> str:
     """``-D``: ipmipower takes the LAN drivers only, ipmi-config the in-band ones too."""
     table = OUTOFBAND_DRIVER_TYPES if tool == IPMIPOWER else DRIVER_TYPES
-    driver = table.get(_ascii_lower(text))
+    driver = table.get(ascii_lower(text))
     if driver is None:
         raise OptionError("invalid driver type")
     return driver
@@ -205,7 +127,7 @@ def parse_ipmi_version(text: str) -> str:
 
 
 def parse_username(text: str | bytes) -> bytes:
-    value = _bytes(text)
+    value = as_bytes(text)
     if len(value) > MAX_USERNAME:
         raise OptionError("username too long")
     return value
@@ -213,28 +135,18 @@ def parse_username(text: str | bytes) -> bytes:
 
 def parse_password(text: str | bytes) -> bytes:
     """At most 20 bytes here; :func:`verify_common` cuts IPMI 1.5 to 16 later."""
-    value = _bytes(text)
+    value = as_bytes(text)
     if len(value) > MAX_PASSWORD:
         raise OptionError("password too long")
     return value
 
 
 def parse_k_g(text: str | bytes) -> bytes | None:
-    """K_g: text of up to 20 bytes, or ``0x`` and up to 40 hex digits (an odd last digit
-    is a byte of its own).  Returns the key bytes as given, None for an empty key."""
-    value = _bytes(text)
-    hexadecimal = value[:2].lower() == b"0x"
-    if len(value) > (2 * MAX_K_G + 2 if hexadecimal else MAX_K_G):
-        raise OptionError("k_g too long")
-    if not value:
-        return None
-    if not hexadecimal:
-        return value
-    digits = value[2:]
-    if any(not _digit(c, 16) for c in digits):
-        raise OptionError("k_g input formatted incorrectly")
-    key = bytes(int(digits[i:i + 2], 16) for i in range(0, len(digits), 2))
-    return key or None
+    """K_g (see :func:`~.cvalues.k_g_key`): the key bytes as given, None for an empty key."""
+    try:
+        return k_g_key(text) or None
+    except ValueError as err:
+        raise OptionError(str(err)) from None
 
 
 def _positive(text: str, message: str) -> int:
@@ -253,7 +165,7 @@ def parse_retransmission_timeout(text: str) -> int:
 
 
 def parse_authentication_type(text: str) -> str:
-    auth = AUTHENTICATION_TYPES.get(_ascii_lower(text))
+    auth = AUTHENTICATION_TYPES.get(ascii_lower(text))
     if auth is None:
         raise OptionError("invalid authentication type")
     return auth
@@ -269,7 +181,7 @@ def parse_cipher_suite_id(text: str) -> int:
 
 
 def parse_privilege_level(text: str) -> str:
-    privilege = PRIVILEGE_LEVELS.get(_ascii_lower(text))
+    privilege = PRIVILEGE_LEVELS.get(ascii_lower(text))
     if privilege is None:
         raise OptionError("invalid privilege level")
     return privilege
@@ -278,7 +190,7 @@ def parse_privilege_level(text: str) -> str:
 def parse_workaround_flags(text: str) -> Workarounds:
     """``-W``: FreeIPMI reads at most 1024 bytes of the list."""
     from ..workarounds import WorkaroundError, parse_workarounds
-    raw = _bytes(text)[:WORKAROUND_BUFLEN]
+    raw = as_bytes(text)[:WORKAROUND_BUFLEN]
     try:
         return parse_workarounds(os.fsdecode(raw))
     except WorkaroundError:

@@ -77,6 +77,9 @@ from __future__ import annotations
 
 import os
 
+from .cvalues import (AUTHENTICATION_TYPES, DRIVER_TYPES, PRIVILEGE_LEVELS, SUPPORTED_CIPHER_SUITES, ascii_lower,
+                      c_int, k_g_key, strtol_long)
+
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; type checkers see True
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -117,7 +120,6 @@ MAX_OPTION_NAME = 256         # names of >= 255 bytes overflow
 MAX_ARG_BYTES = 1024          # arguments of >= 1023 bytes overflow
 MAX_LIST_ARGS = 64            # a workaround list with more entries is an invalid value
 
-SUPPORTED_CIPHER_SUITES = frozenset((0, 1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17))
 _CIPHER_SUITE_MAX = 19
 
 _WS = b" \t\n\v\f\r"          # C isspace() in the "C" locale
@@ -319,40 +321,8 @@ def split_args(rest: bytes, number: int) -> list[bytes]:
 # -- value parsers shared with the command line -------------------------------------------
 
 def parse_c_long(text: bytes | str) -> int | None:
-    """``strtol(text, &end, 0)`` accepting only a fully consumed string; None if invalid.
-
-    Like C: leading blanks and a sign are allowed, ``0x`` means hex and a leading ``0``
-    octal; the empty string is 0; values outside the 64-bit ``long`` range are invalid.
-    """
-    s = text.decode("latin-1") if isinstance(text, bytes) else text
-    if s == "":
-        return 0
-    i, n = 0, len(s)
-    while i < n and s[i] in " \t\n\v\f\r":
-        i += 1
-    sign = 1
-    if i < n and s[i] in "+-":
-        sign = -1 if s[i] == "-" else 1
-        i += 1
-    digits = s[i:]
-    base = 10
-    if digits[:2].lower() == "0x" and len(digits) > 2 and digits[2] in "0123456789abcdefABCDEF":
-        base, digits = 16, digits[2:]
-    elif digits.startswith("0"):
-        base = 8
-    allowed = "0123456789abcdefABCDEF"[: base + (6 if base == 16 else 0)]
-    if not digits or any(ch not in allowed for ch in digits):
-        return None
-    value = sign * int(digits, base)
-    if not -(1 << 63) <= value < (1 << 63):
-        return None
-    return value
-
-
-def _c_int(value: int) -> int:
-    """The conffile stores strtol's result in an ``int``: keep the low 32 bits, signed."""
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
+    """``strtol(text, &end, 0)`` accepting only a fully consumed string; None if invalid."""
+    return strtol_long(text)
 
 
 _TRUE = ("1", "y", "yes", "on", "t", "true", "enable")
@@ -370,58 +340,27 @@ def parse_bool(text: bytes | str) -> bool | None:
     return None
 
 
-_DRIVER_TYPES = {
-    "kcs": "kcs", "ssif": "ssif", "openipmi": "openipmi", "open": "openipmi",
-    "sunbmc": "sunbmc", "bmc": "sunbmc", "inteldcmi": "inteldcmi", "lan": "lan",
-    "lan_2_0": "lan_2_0", "lan20": "lan_2_0", "lan_20": "lan_2_0", "lan2_0": "lan_2_0",
-    "lanplus": "lan_2_0",
-}
-_AUTH_TYPES = {"none": "none", "straight_password_key": "straight_password_key",
-               "plain": "straight_password_key", "md2": "md2", "md5": "md5"}
-_PRIVILEGES = {"user": "user", "operator": "operator", "admin": "admin", "administrator": "admin"}
-
-
-def _ascii_lower(text: bytes | str) -> str:
-    s = text.decode("latin-1") if isinstance(text, bytes) else text
-    return "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in s)
-
-
 def parse_driver_type(text: bytes | str) -> str | None:
     """Any FreeIPMI driver name (case-insensitive), canonicalised; None if unknown."""
-    return _DRIVER_TYPES.get(_ascii_lower(text))
+    return DRIVER_TYPES.get(ascii_lower(text))
 
 
 def parse_authentication_type(text: bytes | str) -> str | None:
     """``none``/``straight_password_key`` (``plain``)/``md2``/``md5``; None if unknown."""
-    return _AUTH_TYPES.get(_ascii_lower(text))
+    return AUTHENTICATION_TYPES.get(ascii_lower(text))
 
 
 def parse_privilege_level(text: bytes | str) -> str | None:
     """``user``/``operator``/``admin`` (``administrator``); None if unknown."""
-    return _PRIVILEGES.get(_ascii_lower(text))
-
-
-_HEX = b"0123456789abcdefABCDEF"
+    return PRIVILEGE_LEVELS.get(ascii_lower(text))
 
 
 def parse_kg(text: bytes) -> bytes | None:
-    """A K_g key: ASCII up to 20 bytes, or ``0x`` + up to 40 hex digits; None if invalid.
-
-    An odd trailing hex digit is one byte (``0x1`` is ``b"\\x01"``); ``""`` and ``0x``
-    give an empty key.
-    """
-    if not text:
-        return b""
-    if text[:2].lower() == b"0x":
-        if len(text) > 42:
-            return None
-        hexpart = text[2:]
-        if any(c not in _HEX for c in hexpart):
-            return None
-        return bytes(int(hexpart[i:i + 2], 16) for i in range(0, len(hexpart), 2))
-    if len(text) > 20:
+    """A K_g key (see :func:`~.cvalues.k_g_key`); None if invalid."""
+    try:
+        return k_g_key(text)
+    except ValueError:
         return None
-    return bytes(text)
 
 
 # -- option registry ----------------------------------------------------------------------
@@ -626,7 +565,7 @@ def options(tool: str) -> Mapping[str, OptionSpec]:
 
 def lookup(tool: str, name: bytes | str) -> OptionSpec | None:
     """The spec for an option name as written (ASCII case-insensitive), or None."""
-    return options(tool).get(_ascii_lower(name))
+    return options(tool).get(ascii_lower(name))
 
 
 # -- parsing state ------------------------------------------------------------------------
@@ -665,7 +604,7 @@ def _flag_words(args: list[bytes], name: str) -> tuple[set[str], bool]:
     flags: set[str] = set()
     nonzero = False
     for arg in args:
-        for word in _ascii_lower(arg[:1024]).split(","):
+        for word in ascii_lower(arg[:1024]).split(","):
             if not word:
                 continue
             try:
@@ -686,7 +625,7 @@ def _apply(state: _State, spec: OptionSpec, args: list[bytes]) -> None:
     if variant == "general" and key in state.tool_set:
         return                                   # a tool-prefixed twin already won
     arg = args[0]
-    number = _c_int(parse_c_long(arg) or 0) if spec.kind == INT else 0   # syntax checked earlier
+    number = c_int(parse_c_long(arg) or 0) if spec.kind == INT else 0   # syntax checked earlier
     if check == "bool":
         state.values[key] = parse_bool(arg)
         if key == "buffer-output":               # 1.6.10 stores it in consolidate_output
@@ -764,7 +703,7 @@ def _parse_into(state: _State, data: bytes) -> None:
     table = options(state.tool)
     counts: dict[str, int] = {}
     for line in logical_lines(data):
-        spec = table.get(_ascii_lower(line.name))
+        spec = table.get(ascii_lower(line.name))
         if spec is None:
             raise _ConffileError(_err('Config File Error: unknown configuration option "%s" on line %d',
                                       line.name, line.number))

@@ -27,6 +27,8 @@ import errno as _errno
 import os
 from collections.abc import Iterable, Iterator
 
+from .cvalues import c_int
+
 __all__ = [
     "MAX_RANGE",
     "MAX_RANGES",
@@ -130,17 +132,11 @@ def _prefix_cmp(r1: _Range, r2: _Range) -> int:
     return int(r2.single) - int(r1.single)
 
 
-def _int32(value: int) -> int:
-    """An unsigned long difference squeezed into a C ``int``."""
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
-
-
 def _range_cmp(r1: _Range, r2: _Range) -> int:
     result = _prefix_cmp(r1, r2)
     if result == 0:
         if _width_compatible(r1, r2):
-            result = _int32(r1.lo - r2.lo)
+            result = c_int(r1.lo - r2.lo)
         else:
             result = r1.width - r2.width
     return result

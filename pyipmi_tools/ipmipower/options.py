@@ -17,6 +17,7 @@ import enum
 import os
 
 from ..cli.common import OptionError
+from ..cli.cvalues import c_int, strtol
 from ..workarounds import Workarounds
 
 # FreeIPMI's numbers for authentication types and privilege levels.
@@ -71,36 +72,9 @@ def c410x_error(cmd: PowerCmd, privilege_below_admin: bool) -> str | None:
 
 
 def c_strtol(text: str, base: int) -> tuple[int, bool, bool]:
-    """C ``strtol``: ``(value, overflowed, whole string used)``.
-
-    Leading white space and a sign are accepted; base 0 picks 16 for ``0x``, 8 for a
-    leading ``0`` and 10 otherwise. An overflow clamps to the 64-bit ``long`` range.
-    """
-    i, n = 0, len(text)
-    while i < n and text[i] in " \t\n\v\f\r":
-        i += 1
-    negative = False
-    if i < n and text[i] in "+-":
-        negative = text[i] == "-"
-        i += 1
-    if base in (0, 16) and text[i:i + 2] in ("0x", "0X") and i + 2 < n and text[i + 2] in "0123456789abcdefABCDEF":
-        i += 2
-        base = 16
-    elif base == 0:
-        base = 8 if text[i:i + 1] == "0" else 10
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:base]
-    start = i
-    value = 0
-    while i < n and text[i].lower() in digits:
-        value = value * base + digits.index(text[i].lower())
-        i += 1
-    if i == start:
-        return 0, False, n == 0   # no digits: end pointer stays at the start of the string
-    value = -value if negative else value
-    overflow = not -(1 << 63) <= value < (1 << 63)
-    if overflow:
-        value = (1 << 63) - 1 if value > 0 else -(1 << 63)
-    return value, overflow, i == n
+    """C ``strtol`` as ipmipower's checks use it: ``(value, overflowed, whole string used)``."""
+    value, rest, overflow = strtol(text, base)
+    return value, overflow, not rest
 
 
 def c410x_slot(extra: str | None) -> int | None:
@@ -242,12 +216,6 @@ _NUMBER_OPTIONS = {
     "ping-percent": ("ping_percent", 0, "ping percent invalid"),
     "ping-consec-count": ("ping_consec_count", 0, "ping consec count invalid"),
 }
-
-
-def c_int(value: int) -> int:
-    """A C ``long`` stored into an ``int``: the low 32 bits, signed."""
-    value &= 0xFFFFFFFF
-    return value - (1 << 32) if value & 0x80000000 else value
 
 
 def parse_oem_power_type(text: str) -> str | None:

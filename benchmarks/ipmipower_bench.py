@@ -43,16 +43,13 @@ Only loopback is used.  Every process started here is stopped by its PID
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import math
 import os
-import random
 import re
 import resource
 import select
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -63,10 +60,10 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from simlab import SimProcess, free_block, hostlist_addresses, loopback_addresses
+
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ROOT / "bin" / "ipmipower"
-SIM = ROOT / "bin" / "pyipmi-sim"
-SIM_READY = "stop with Ctrl-C or SIGTERM"
 MAAS_FLAGS = ["-W", "opensesspriv", "--driver-type", "LAN_2_0", "-u", "admin", "-p", "password",
               "-I", "3", "-l", "OPERATOR"]
 RUN_TIMEOUT = 60.0           # one tool run against one BMC
@@ -201,84 +198,6 @@ def alternate(tools: list[Tool], rep: int) -> list[Tool]:
 
 # -- simulated BMCs --------------------------------------------------------------------------------------
 
-def port_free(address: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            sock.bind((address, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_block(count: int, addresses: list[str]) -> int:
-    """First of ``count`` consecutive UDP ports, in 20000-31999, free on every address."""
-    rng = random.Random()
-    for _ in range(100):
-        base = rng.randrange(20000, 32000 - count)
-        if all(port_free(a, base + i) for a in addresses for i in range(count)):
-            return base
-    sys.exit(f"ipmipower_bench: no {count} consecutive free UDP ports")
-
-
-def loopback_addresses(count: int) -> list[str]:
-    first = int(ipaddress.IPv4Address("127.0.0.2"))
-    return [str(ipaddress.IPv4Address(first + i)) for i in range(count)]
-
-
-def hostlist_addresses(addrs: list[str], port: int) -> str:
-    """``127.0.0.[2-255]:P,127.0.1.[0-255]:P,...``: one range per /24."""
-    runs: dict[str, list[int]] = {}
-    for a in addrs:
-        prefix, last = a.rsplit(".", 1)
-        runs.setdefault(prefix, []).append(int(last))
-    return ",".join(f"{p}.[{min(v)}-{max(v)}]:{port}" for p, v in runs.items())
-
-
-def proc_cpu(pid: int) -> float:
-    """User + system seconds of a running process (from /proc), nan when unknown."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
-
-
-class PyipmiSim:
-    """One ``bin/pyipmi-sim`` process started here."""
-
-    def __init__(self, args: list[str], workdir: Path, python: str, env: dict[str, str]) -> None:
-        self.log_path = workdir / f"pyipmi-sim-{len(list(workdir.glob('pyipmi-sim-*')))}.log"
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen([python, str(SIM), *args], stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=subprocess.STDOUT, cwd=workdir, env=env)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_ready(self, timeout: float) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if SIM_READY in self.log():
-                return time.monotonic() - start
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"pyipmi-sim did not start: rc={self.proc.poll()}\n{self.log()[-2000:]}")
-
-    def cpu(self) -> float:
-        return proc_cpu(self.proc.pid)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(STOP_TIMEOUT)
-
-
 class OneBmc:
     """The BMC of the one-host sections: pyipmi-sim or ipmi_sim on 127.0.0.1, with a power reset."""
 
@@ -295,7 +214,7 @@ class OneBmc:
             self.ipmisim = IpmiSim().start("127.0.0.1", self.port, workdir / "ipmi_sim", initial_power="off")
         else:
             self.port = free_block(1, ["127.0.0.1"])
-            self.sim = PyipmiSim(["--port", str(self.port), "--count", "1", "--power", "off",
+            self.sim = SimProcess(["--port", str(self.port), "--count", "1", "--power", "off",
                                   "--cycle-off-time", "0.2"], workdir, python, env)
             self.sim.wait_ready(60)
         self.host = f"127.0.0.1:{self.port}"
@@ -398,7 +317,7 @@ def section_fanout(tools: list[Tool], opts: argparse.Namespace, workdir: Path, p
         addrs = loopback_addresses(biggest)
         port = free_block(1, addrs)
         sim_args = ["--address", f"{addrs[0]}-{addrs[-1]}", "--port", str(port)]
-    sim = PyipmiSim([*sim_args, "--power", "off"], workdir, python, env)
+    sim = SimProcess([*sim_args, "--power", "off"], workdir, python, env)
     rows = []
     try:
         startup = sim.wait_ready(300)

@@ -29,11 +29,8 @@ two writes.  ``--fanout 1024`` avoids that.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,9 +39,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIM = ROOT / "bin" / "pyipmi-sim"
-READY = "stop with Ctrl-C or SIGTERM"
+from simlab import SimProcess, free_block, hostlist_addresses, loopback_addresses, port_free
+
 START_TIMEOUT = 120.0
 STOP_TIMEOUT = 15.0
 
@@ -55,31 +51,6 @@ def find_ipmipower() -> str:
     if not found:
         sys.exit("sim_capacity: ipmipower (FreeIPMI) not found")
     return found
-
-
-def port_free(address: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            sock.bind((address, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_block(count: int, address: str = "127.0.0.1") -> int:
-    """First of *count* consecutive free UDP ports in 20000-31999 (below the ephemeral range)."""
-    rng = random.Random()
-    for _ in range(100):
-        base = rng.randrange(20000, 32000 - count)
-        if all(port_free(address, base + i) for i in range(count)):
-            return base
-    sys.exit(f"sim_capacity: no {count} consecutive free UDP ports")
-
-
-def addresses(count: int) -> list[str]:
-    """127.0.0.2, 127.0.0.3, ... (*count* of them)."""
-    first = int(ipaddress.IPv4Address("127.0.0.2"))
-    return [str(ipaddress.IPv4Address(first + i)) for i in range(count)]
 
 
 def free_port_on_all(addrs: list[str]) -> int:
@@ -100,59 +71,6 @@ def chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def hostlist_addresses(addrs: list[str], port: int) -> str:
-    """One ``a.b.c.[x-y]:port`` range per /24, joined by commas."""
-    runs: dict[str, list[int]] = {}
-    for a in addrs:
-        prefix, last = a.rsplit(".", 1)
-        runs.setdefault(prefix, []).append(int(last))
-    return ",".join(f"{p}.[{min(v)}-{max(v)}]:{port}" for p, v in runs.items())
-
-
-class Sim:
-    """One pyipmi-sim process started here."""
-
-    def __init__(self, args: list[str], workdir: Path) -> None:
-        self.log_path = workdir / "sim.log"
-        self.argv = [sys.executable, str(SHIM), *args]
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                         cwd=workdir, start_new_session=True)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def wait_ready(self, timeout: float = START_TIMEOUT) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if READY in self.log():
-                return time.monotonic() - start
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"pyipmi-sim did not start: rc={self.proc.poll()}\n{self.log()[-2000:]}")
-
-    def rss_mb(self) -> float:
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return float("nan")
-
-    def stop(self) -> int | None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(STOP_TIMEOUT)
-        return self.proc.returncode
-
-
 def measure(n: int, opts: argparse.Namespace, ipmipower: str, workdir: Path) -> list[object]:
     """One row: N, answered, ipmipower wall s, sim RSS MB, sim start-up s, other outcomes."""
     if opts.mode == "ports":
@@ -160,14 +78,14 @@ def measure(n: int, opts: argparse.Namespace, ipmipower: str, workdir: Path) -> 
         sim_args = ["--port", str(base), "--count", str(n)]
         hostlists = [hostlist_ports(c[0], len(c)) for c in chunks(list(range(base, base + n)), opts.per_ipmipower)]
     else:
-        addrs = addresses(n)
+        addrs = loopback_addresses(n)
         port = free_port_on_all(addrs)
         sim_args = ["--address", f"{addrs[0]}-{addrs[-1]}", "--port", str(port)]
         hostlists = [hostlist_addresses(c, port) for c in chunks(addrs, opts.per_ipmipower)]
-    sim = Sim(sim_args, workdir)
+    sim = SimProcess(sim_args, workdir)
     out, err = "", ""
     try:
-        startup = sim.wait_ready()
+        startup = sim.wait_ready(START_TIMEOUT)
         common = ["-D", opts.driver, "-u", "admin", "-p", "password", "-l", "OPERATOR",
                   f"--session-timeout={opts.session_timeout}", "--stat"]
         common += ["-I", str(opts.cipher_suite)] if opts.driver == "LAN_2_0" else ["-a", "md5"]

@@ -89,6 +89,11 @@ class HostResolutionError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def no_such_name(self) -> bool:
+        """EAI_NONAME / EAI_NODATA: the name does not exist (FreeIPMI: ``invalid hostname``)."""
+        return self.gai_error in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+
 
 def resolve(host: str, port: int) -> tuple[int, tuple]:
     """Resolve *host* like FreeIPMI: first getaddrinfo() result -> (family, sockaddr).

@@ -258,7 +258,7 @@ def build_connections(text: str, oem: bool, invalid: Callable[[str], None]) -> l
         try:
             family, address = transport.resolve(spec.name, spec.port)
         except transport.HostResolutionError as err:
-            if err.gai_error in _NO_SUCH_NAME:
+            if err.no_such_name:
                 invalid(spec.display)
                 failed = True
                 continue
@@ -267,15 +267,6 @@ def build_connections(text: str, oem: bool, invalid: Callable[[str], None]) -> l
     if failed:
         raise HostsFailed(errno_codes.EBADF)   # C closed the failed connection's socket, -1
     return connections
-
-
-def _gai_no_such_name() -> frozenset[int]:
-    import socket
-    return frozenset(code for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
-                     if code is not None)
-
-
-_NO_SUCH_NAME = _gai_no_such_name()
 
 
 # --- several jobs on one BMC, one after the other ---------------------------------------

@@ -26,7 +26,6 @@ Nothing here opens a socket itself: :mod:`pyipmi_tools.transport` does all I/O.
 
 from __future__ import annotations
 
-import enum
 import types
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Generator, Iterable, Union
@@ -35,7 +34,7 @@ from . import transport
 from .commands import Request, raw_spec
 from .commands import app, chassis
 from .commands.app import DeviceId
-from .commands.chassis import BootFlags, BootOption, ChassisControl, ChassisStatus, PowerRestorePolicy
+from .commands.chassis import BootDevice, BootFlags, BootOption, ChassisControl, ChassisStatus, PowerRestorePolicy
 from .crypto.authcode15 import AuthType
 from .crypto.suites import SUPPORTED_SUITES
 from .outcomes import IpmiError, Outcome, completion_code_outcome
@@ -54,33 +53,6 @@ __all__ = ["Bmc", "BootDevice", "BootFlags", "BootOption", "ChassisControl", "Ch
 
 Script = Generator[Step, Message, Any]
 Operation = Union[str, Callable[["Operations"], Script]]
-
-
-class BootDevice(enum.IntEnum):
-    """Boot flags device selector (data 2 bits 5:2), named like ipmi-chassis-config's Boot_Device."""
-
-    NO_OVERRIDE = 0x0
-    PXE = 0x1
-    HARD_DRIVE = 0x2
-    HARD_DRIVE_SAFE_MODE = 0x3
-    DIAGNOSTIC_PARTITION = 0x4
-    CD_DVD = 0x5
-    BIOS_SETUP = 0x6
-    REMOTE_FLOPPY = 0x7
-    REMOTE_CD_DVD = 0x8
-    PRIMARY_REMOTE_MEDIA = 0x9
-    REMOTE_HARD_DRIVE = 0xB
-    FLOPPY = 0xF
-
-    @classmethod
-    def parse(cls, value: "BootDevice | int | str") -> "BootDevice":
-        """A member from itself, its number or its name ('PXE', 'cd-dvd', 'NO-OVERRIDE')."""
-        if isinstance(value, str):
-            try:
-                return cls[value.strip().upper().replace("-", "_")]
-            except KeyError:
-                raise ValueError(f"unknown boot device {value!r}") from None
-        return cls(value)
 
 
 POWER_ACTIONS = {

@@ -137,6 +137,33 @@ def decode_boot_option(data: bytes) -> BootOption:
     return BootOption(version & 0x0F, sel & 0x7F, bool(sel & 0x80), r.rest())
 
 
+class BootDevice(enum.IntEnum):
+    """Boot flags device selector (data 2 bits 5:2), named like ipmi-chassis-config's Boot_Device."""
+
+    NO_OVERRIDE = 0x0
+    PXE = 0x1
+    HARD_DRIVE = 0x2
+    HARD_DRIVE_SAFE_MODE = 0x3
+    DIAGNOSTIC_PARTITION = 0x4
+    CD_DVD = 0x5
+    BIOS_SETUP = 0x6
+    REMOTE_FLOPPY = 0x7
+    REMOTE_CD_DVD = 0x8
+    PRIMARY_REMOTE_MEDIA = 0x9
+    REMOTE_HARD_DRIVE = 0xB
+    FLOPPY = 0xF
+
+    @classmethod
+    def parse(cls, value: "BootDevice | int | str") -> "BootDevice":
+        """A member from itself, its number or its name ('PXE', 'cd-dvd', 'NO-OVERRIDE')."""
+        if isinstance(value, str):
+            try:
+                return cls[value.strip().upper().replace("-", "_")]
+            except KeyError:
+                raise ValueError(f"unknown boot device {value!r}") from None
+        return cls(value)
+
+
 @dataclass(frozen=True)
 class BootFlags:
     """Boot option parameter 5, every bit kept (IPMI 2.0 table 28-14)."""

@@ -70,6 +70,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
+from ..commands.chassis import BootDevice
 from .quirks import PROFILES, Quirks, parse_quirks
 
 __all__ = [
@@ -102,20 +103,7 @@ MAX_BMCS = 65536
 PRIVILEGES = {"CALLBACK": 1, "USER": 2, "OPERATOR": 3, "ADMIN": 4, "OEM": 5, "NO-ACCESS": 0xF}
 """Privilege limit names -> IPMI channel privilege limit values."""
 
-BOOT_DEVICES = {
-    "NO-OVERRIDE": 0x0,
-    "PXE": 0x1,
-    "HARD-DRIVE": 0x2,
-    "HARD-DRIVE-SAFE-MODE": 0x3,
-    "DIAGNOSTIC-PARTITION": 0x4,
-    "CD-DVD": 0x5,
-    "BIOS-SETUP": 0x6,
-    "REMOTE-FLOPPY": 0x7,
-    "REMOTE-CD-DVD": 0x8,
-    "PRIMARY-REMOTE-MEDIA": 0x9,
-    "REMOTE-HARD-DRIVE": 0xB,
-    "FLOPPY": 0xF,
-}
+BOOT_DEVICES = {device.name.replace("_", "-"): int(device) for device in BootDevice}
 """ipmi-chassis-config Boot_Device names -> boot flags device selector (data 2 bits 5:2)."""
 
 ALL_CIPHER_SUITES = (0, 1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17)

@@ -27,7 +27,7 @@ Nothing here opens a socket itself: :mod:`pyipmi_tools.transport` does all I/O.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass, replace
+from .record import record, replace
 from typing import Any, Callable, Generator, Iterable, Union
 
 from . import transport
@@ -41,9 +41,8 @@ from .outcomes import IpmiError, Outcome, completion_code_outcome
 from .session import Driver, Flavor, Privilege, SessionConfig, new_session
 from .session.base import Session
 from .session.events import Established, Event, Failed, Response
-from .session.job import Finish, Job, Send, SessionEndpoint, Step
+from .session.job import Finish, Job, Send, SessionEndpoint
 from .session.timing import IPMIPOWER_TIMING, LIBFREEIPMI_TIMING, Timing
-from .session.trace import TraceSink
 from .wire.message import Message
 from .workarounds import Workarounds, parse_workarounds
 
@@ -51,7 +50,9 @@ __all__ = ["Bmc", "BootDevice", "BootFlags", "BootOption", "ChassisControl", "Ch
            "Driver", "Flavor", "IpmiError", "OPERATIONS", "Operations", "Outcome", "PowerRestorePolicy",
            "Privilege", "run_many", "split_host_port"]
 
+Step = Union[Send, Request]
 Script = Generator[Step, Message, Any]
+TraceSink = Callable[[str], None]
 Operation = Union[str, Callable[["Operations"], Script]]
 
 
@@ -257,7 +258,7 @@ def _script_for(operation: Operation, ops: Operations) -> Script:
 
 # --- settings -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class _Settings:
     config: SessionConfig
     port: int

@@ -7,10 +7,10 @@ Both are members of :class:`Outcome`; the session engine picks the one its flavo
 
 from __future__ import annotations
 
-import enum
+from .constants import Constant
 
 
-class Outcome(enum.Enum):
+class Outcome(Constant):
     # ipmipower's table, in its order (index = position in IPMIPOWER_MESSAGES)
     ON = "on"
     OFF = "off"

@@ -2,7 +2,7 @@
 
 Protocol logic lives in sans-I/O *endpoints* (see :class:`Endpoint`); this
 module only moves their datagrams and fires their timers.  :func:`run` drives
-any number of endpoints from a single ``selectors`` loop (and :class:`Link`
+any number of endpoints from a single ``epoll`` loop (and :class:`Link`
 drives a single endpoint step by step, for callers that talk to one BMC at a
 time; :func:`serve` is the other direction, for the BMC simulator):
 
@@ -22,14 +22,19 @@ See docs/dev/transport-api.md for the contract.
 
 from __future__ import annotations
 
+import _socket  # socket.py and selectors cost ~5 ms to import; the C module suffices
 import errno
 import heapq
-import selectors
-import socket
+import select
 import time
-from typing import Callable, Optional, Protocol, Sequence
 
 from .datagram import Datagram
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Callable, Optional, Protocol, Sequence
+else:
+    Protocol = object
 
 __all__ = [
     "BindError",
@@ -50,7 +55,7 @@ _RECV_BUFSIZE = 65536
 # than raised: the per-process and the system-wide descriptor tables are full.
 _FD_EXHAUSTED = (errno.EMFILE, errno.ENFILE)
 
-_WILDCARD = {socket.AF_INET: ("0.0.0.0", 0), socket.AF_INET6: ("::", 0)}
+_WILDCARD = {_socket.AF_INET: ("0.0.0.0", 0), _socket.AF_INET6: ("::", 0)}
 
 
 class Endpoint(Protocol):
@@ -92,7 +97,7 @@ class HostResolutionError(Exception):
     @property
     def no_such_name(self) -> bool:
         """EAI_NONAME / EAI_NODATA: the name does not exist (FreeIPMI: ``invalid hostname``)."""
-        return self.gai_error in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
+        return self.gai_error in (_socket.EAI_NONAME, getattr(_socket, "EAI_NODATA", _socket.EAI_NONAME))
 
 
 def resolve(host: str, port: int) -> tuple[int, tuple]:
@@ -105,23 +110,77 @@ def resolve(host: str, port: int) -> tuple[int, tuple]:
     resolve even on a host with only ``lo``; '::1' fails (EAI_ADDRFAMILY or
     EAI_NONAME) where IPv6 is disabled.
     """
-    flags = socket.AI_V4MAPPED | socket.AI_ADDRCONFIG
+    flags = _socket.AI_V4MAPPED | _socket.AI_ADDRCONFIG
     try:
-        infos = socket.getaddrinfo(
-            host, port, socket.AF_UNSPEC, socket.SOCK_DGRAM, 0, flags
+        # An ASCII name goes as bytes: a str would load the IDNA codec (a millisecond).
+        name = host.encode("ascii") if host.isascii() else host
+        infos = _socket.getaddrinfo(
+            name, port, _socket.AF_UNSPEC, _socket.SOCK_DGRAM, 0, flags
         )
-    except socket.gaierror as exc:
+    except _socket.gaierror as exc:
         raise HostResolutionError(exc.errno, exc.strerror or str(exc)) from None
     except (UnicodeError, ValueError):
         # Python rejects the name before the C resolver sees it (bad IDNA
         # label, embedded NUL); glibc would have said "unknown name".
         raise HostResolutionError(
-            socket.EAI_NONAME, "Name or service not known"
+            _socket.EAI_NONAME, "Name or service not known"
         ) from None
     if not infos:  # pragma: no cover - getaddrinfo never returns an empty list
-        raise HostResolutionError(socket.EAI_NONAME, "Name or service not known")
+        raise HostResolutionError(_socket.EAI_NONAME, "Name or service not known")
     family, _type, _proto, _canon, sockaddr = infos[0]
     return int(family), sockaddr
+
+
+class _Key:
+    """What a wait reports for one ready descriptor: the registered object and its data."""
+
+    __slots__ = ("fileobj", "data")
+
+    def __init__(self, fileobj: object, data: object) -> None:
+        self.fileobj = fileobj
+        self.data = data
+
+
+class _Poll:
+    """The part of :mod:`selectors` used here, for reading only, over ``epoll`` or ``poll``.
+
+    ``edge_free_files``: use ``poll``, which (unlike ``epoll``) also accepts regular files,
+    for a caller that watches a standard input that may be one.
+    """
+
+    __slots__ = ("_poll", "_keys", "_millis")
+
+    def __init__(self, edge_free_files: bool = False) -> None:
+        epoll = getattr(select, "epoll", None)
+        self._millis = edge_free_files or epoll is None     # poll() takes milliseconds
+        self._poll = select.poll() if self._millis else epoll()  # type: ignore[misc]
+        self._keys: dict[int, _Key] = {}
+
+    def register(self, fileobj: object, data: object) -> None:
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()  # type: ignore[attr-defined]
+        self._poll.register(fd, select.POLLIN)
+        self._keys[fd] = _Key(fileobj, data)
+
+    def unregister(self, fileobj: object) -> None:
+        fd = fileobj if isinstance(fileobj, int) else fileobj.fileno()  # type: ignore[attr-defined]
+        del self._keys[fd]
+        self._poll.unregister(fd)
+
+    def select(self, timeout: float | None) -> list[tuple[_Key, int]]:
+        """Wait up to ``timeout`` seconds (None: no limit) for readable descriptors."""
+        if timeout is not None and timeout < 0:
+            timeout = 0
+        if self._millis:
+            ready = self._poll.poll(None if timeout is None else -(-timeout * 1000 // 1))
+        else:
+            ready = self._poll.poll(-1 if timeout is None else timeout)
+        keys = self._keys
+        return [(keys[fd], mask) for fd, mask in ready if fd in keys]
+
+    def close(self) -> None:
+        if not self._millis:
+            self._poll.close()
+        self._keys.clear()
 
 
 class _Sockets:
@@ -134,10 +193,10 @@ class _Sockets:
 
     __slots__ = ("ep", "sel", "socks")
 
-    def __init__(self, ep: Endpoint, sel: selectors.BaseSelector) -> None:
+    def __init__(self, ep: Endpoint, sel: _Poll) -> None:
         self.ep = ep
         self.sel = sel
-        self.socks: dict[int, socket.socket] = {}
+        self.socks: dict[int, _socket.socket] = {}
 
     def flush(self) -> None:
         """Send what the endpoint queued; retire sockets below its min_socket_index, or all once it is done."""
@@ -187,12 +246,12 @@ class _Sockets:
             sock.close()
         self.socks.clear()
 
-    def _open(self, index: int) -> Optional[socket.socket]:
+    def _open(self, index: int) -> Optional[_socket.socket]:
         """Open socket *index*; None if descriptors ran out and the endpoint was told."""
         ep = self.ep
         family = ep.family
         try:
-            sock = socket.socket(family, socket.SOCK_DGRAM)
+            sock = _socket.socket(family, _socket.SOCK_DGRAM)
         except OSError as exc:
             handler = getattr(ep, "socket_error", None)
             if exc.errno in _FD_EXHAUSTED and handler is not None:
@@ -202,7 +261,7 @@ class _Sockets:
         try:
             sock.setblocking(False)
             sock.bind(_WILDCARD.get(family, ("", 0)))
-            self.sel.register(sock, selectors.EVENT_READ, (self, index))
+            self.sel.register(sock, (self, index))
         except BaseException:
             sock.close()
             raise
@@ -215,7 +274,7 @@ class _Slot(_Sockets):
 
     __slots__ = ("deadline", "seq", "done")
 
-    def __init__(self, ep: Endpoint, sel: selectors.BaseSelector) -> None:
+    def __init__(self, ep: Endpoint, sel: _Poll) -> None:
         super().__init__(ep, sel)
         self.deadline: Optional[float] = None  # deadline of the live heap entry
         self.seq = -1  # sequence number of the live heap entry (-1: none)
@@ -234,7 +293,7 @@ def run(
     endpoint, in completion order.  All sockets are closed on return, also
     when an exception propagates.
     """
-    sel = selectors.DefaultSelector()
+    sel = _Poll()
     slots = [_Slot(ep, sel) for ep in endpoints]
     total = len(slots)
     limit = fanout if fanout > 0 else total
@@ -328,7 +387,7 @@ class Multiplexer:
     """
 
     def __init__(self) -> None:
-        self._sel = selectors.PollSelector()
+        self._sel = _Poll(edge_free_files=True)
 
     def attach(self, endpoint: Endpoint) -> _Sockets:
         """The sockets of ``endpoint`` (opened as it sends), registered with this poll."""
@@ -342,14 +401,14 @@ class Multiplexer:
 
     def watch(self, fd: int, token: object) -> None:
         """Report ``token`` from :meth:`wait` whenever ``fd`` is readable."""
-        self._sel.register(fd, selectors.EVENT_READ, ("fd", token))
+        self._sel.register(fd, ("fd", token))
 
     def unwatch(self, fd: int) -> None:
         self._sel.unregister(fd)
 
-    def wait(self, timeout: float | None) -> tuple[list[tuple[_Sockets, int, socket.socket]], list[object]]:
+    def wait(self, timeout: float | None) -> tuple[list[tuple[_Sockets, int, _socket.socket]], list[object]]:
         """Block up to ``timeout`` seconds; return the readable endpoint sockets and watched tokens."""
-        ready: list[tuple[_Sockets, int, socket.socket]] = []
+        ready: list[tuple[_Sockets, int, _socket.socket]] = []
         tokens: list[object] = []
         for key, _mask in self._sel.select(timeout):
             owner, detail = key.data
@@ -378,7 +437,7 @@ class Link:
         self.endpoint = endpoint
         self.clock = clock
         self.started = False
-        self._sel: Optional[selectors.BaseSelector] = selectors.DefaultSelector()
+        self._sel: Optional[_Poll] = _Poll()
         self._sockets = _Sockets(endpoint, self._sel)
 
     def __enter__(self) -> "Link":
@@ -392,7 +451,7 @@ class Link:
         return self._sel is None
 
     @property
-    def _socks(self) -> dict[int, socket.socket]:
+    def _socks(self) -> dict[int, _socket.socket]:
         return self._sockets.socks
 
     def start(self) -> None:
@@ -494,11 +553,11 @@ def format_sockaddr(sockaddr: tuple) -> str:
     return f"{host}:{port}"
 
 
-def _bind(server: Server) -> socket.socket:
+def _bind(server: Server) -> _socket.socket:
     """A non-blocking UDP socket bound to ``server.address`` (no SO_REUSEADDR)."""
     where = format_sockaddr(server.address)
     try:
-        sock = socket.socket(server.family, socket.SOCK_DGRAM)
+        sock = _socket.socket(server.family, _socket.SOCK_DGRAM)
     except OSError as exc:
         raise BindError(exc.errno, f"cannot open a UDP socket for {where}: {exc.strerror}") from None
     try:
@@ -521,7 +580,7 @@ def serve(
     ready: Optional[Callable[[], None]] = None,
     poll_interval: float = STOP_POLL_INTERVAL,
 ) -> None:
-    """Answer datagrams for every server from one selectors loop until ``stop()``.
+    """Answer datagrams for every server from one poll loop until ``stop()``.
 
     Every server's socket is bound first (in list order); if one cannot be,
     the ones already bound are closed and :class:`BindError` is raised.  Then
@@ -536,14 +595,14 @@ def serve(
     return, also when an exception propagates.  Errors from ``sendto()``
     (buffer full, unreachable) drop that datagram, as a congested link would.
     """
-    sel = selectors.DefaultSelector()
-    socks: list[socket.socket] = []
+    sel = _Poll()
+    socks: list[_socket.socket] = []
     heappush, heappop = heapq.heappush, heapq.heappop
     try:
         for index, server in enumerate(servers):
             sock = _bind(server)
             socks.append(sock)
-            sel.register(sock, selectors.EVENT_READ, index)
+            sel.register(sock, index)
 
         count = len(servers)
         timer_at: list[Optional[float]] = [None] * count  # deadline of the live entry

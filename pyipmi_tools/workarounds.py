@@ -8,7 +8,7 @@ flag in 1.6.10, so naming one turns on the other too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 OUTOFBAND_15 = ("authcap", "nochecksumcheck", "idzero", "unexpectedauth", "forcepermsg", "endianseq",
                 "noauthcodecheck")
@@ -39,7 +39,7 @@ class WorkaroundError(ValueError):
     """An unknown word in a workaround list (FreeIPMI: ``invalid workaround flags``)."""
 
 
-@dataclass(frozen=True)
+@record
 class Workarounds:
     """The set of enabled flag names, with the shared-bit aliases already expanded."""
 

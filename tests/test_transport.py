@@ -414,7 +414,11 @@ def test_icmp_errors_on_receive_are_ignored(echo, monkeypatch):
                 raise Refusing.pending.pop(0)(errno.ECONNREFUSED, "refused")
             return super().recvfrom(*args)
 
-    monkeypatch.setattr(transport.socket, "socket", Refusing)
+    import _socket
+    import types
+    fake = types.SimpleNamespace(**{k: getattr(_socket, k) for k in dir(_socket) if not k.startswith("__")})
+    fake.socket = Refusing
+    monkeypatch.setattr(transport, "_socket", fake)
     ep = round_trips(echo.address, b"z", 2)
     run([ep])
     assert not Refusing.pending

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from ..record import record
 
 from .cvalues import c_int, strtol
 
@@ -39,7 +39,7 @@ EXIT_USAGE = 64        # argp_err_exit_status (EX_USAGE)
 BUG_ADDRESS = "<freeipmi-devel@gnu.org>"
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """One entry of an argp option table.
 
@@ -138,14 +138,24 @@ class ArgpParser:
                 if len(opt.short) != 1 or opt.short in ":;-":
                     raise ValueError(f"bad short option {opt.short!r}")
                 self._shorts.setdefault(ord(opt.short), opt)
-        # argp's help list (a "hol"): groups resolved per option table, then sorted.
-        entries: list[tuple[int, int, Option]] = []
-        for table in (self.options, _DEFAULT_OPTIONS, _VERSION_OPTIONS if version is not None else ()):
-            group = 0
-            for opt in table:
-                group = opt.group or group
-                entries.append((group, len(entries), opt))
-        self._hol = _sort_hol(entries)
+        self._sorted_hol: tuple[Option, ...] | None = None
+
+    @property
+    def _hol(self) -> tuple[Option, ...]:
+        """argp's help list (a "hol"): groups resolved per option table, then sorted.
+
+        Built on first use: only --help and --usage need it, and sorting costs a millisecond.
+        """
+        if self._sorted_hol is None:
+            entries: list[tuple[int, int, Option]] = []
+            version = self.version
+            for table in (self.options, _DEFAULT_OPTIONS, _VERSION_OPTIONS if version is not None else ()):
+                group = 0
+                for opt in table:
+                    group = opt.group or group
+                    entries.append((group, len(entries), opt))
+            self._sorted_hol = _sort_hol(entries)
+        return self._sorted_hol
 
     # -- parsing ---------------------------------------------------------------------------
 

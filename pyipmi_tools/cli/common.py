@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from ..record import record, field
 
 from ..workarounds import Workarounds
 from .argp import Option
@@ -290,7 +290,7 @@ def _secret_line(line: bytes, echo_fd: int | None) -> bytes:
 
 # -- the options ----------------------------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class CommonOptions:
     """FreeIPMI's ``struct common_cmd_args``, in FreeIPMI's units and spellings.
 

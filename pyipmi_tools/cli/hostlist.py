@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-from collections.abc import Iterable, Iterator
 
 from .cvalues import c_int
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # collections.abc costs a millisecond at start-up; annotations are strings
+    from collections.abc import Iterable, Iterator
 
 __all__ = [
     "MAX_RANGE",
@@ -281,7 +284,7 @@ def _inner_tokens(text: str) -> Iterator[str]:
 
 def is_ipv6_literal(text: str) -> bool:
     """``inet_pton(AF_INET6, text)`` succeeds."""
-    import socket
+    import _socket as socket  # socket.py itself costs a millisecond to import
 
     try:
         socket.inet_pton(socket.AF_INET6, text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass, field
+from ..record import record, field
 
 from pyipmi_tools.cli.hostlist import (
     Hostlist,
@@ -42,7 +42,7 @@ _PORT_MAX = 65535
 _DIGITS = "0123456789"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostSpec:
     """Where to connect: ``name`` for getaddrinfo, UDP ``port``, and the name ipmipower prints.
 
@@ -118,7 +118,7 @@ def split_extra_arg(text: str) -> tuple[str, str | None]:
     return (host, arg) if plus else (text, None)
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Target:
     """One ipmipower connection, or one host that failed the syntax checks.
 

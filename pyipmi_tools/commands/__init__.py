@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 NETFN_CHASSIS = 0x00
 NETFN_APP = 0x06
 NETFN_TRANSPORT = 0x0C
 
 
-@dataclass(frozen=True)
+@record
 class CommandSpec:
     """One IPMI command. ``name`` is FreeIPMI's (``ipmi_cmd_<name>`` in its error lines)."""
 
@@ -19,7 +19,7 @@ class CommandSpec:
     min_response_len: int = 0  # data bytes required after a zero completion code
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     spec: CommandSpec
     data: bytes = b""

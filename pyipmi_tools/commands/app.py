@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 from . import NETFN_APP, CommandSpec, Request
 from ..wire.buffer import Reader, u32le
@@ -24,7 +24,7 @@ def get_channel_auth_caps(privilege: int, ipmi20: bool, channel: int = CURRENT_C
     return Request(GET_CHANNEL_AUTH_CAPS, bytes(((0x80 if ipmi20 else 0) | channel, privilege & 0x0F)))
 
 
-@dataclass(frozen=True)
+@record
 class AuthCapabilities:
     channel: int
     auth_types: int            # bitmap: bit0 none, bit1 MD2, bit2 MD5, bit4 straight, bit5 OEM
@@ -69,7 +69,7 @@ def get_session_challenge(auth_type: int, username: bytes) -> Request:
     return Request(GET_SESSION_CHALLENGE, bytes((auth_type,)) + username[:16].ljust(16, b"\0"))
 
 
-@dataclass(frozen=True)
+@record
 class SessionChallenge:
     temp_session_id: int
     challenge: bytes
@@ -84,7 +84,7 @@ def activate_session(auth_type: int, privilege: int, challenge: bytes, initial_o
     return Request(ACTIVATE_SESSION, bytes((auth_type, privilege)) + challenge + u32le(initial_outbound_seq))
 
 
-@dataclass(frozen=True)
+@record
 class ActivatedSession:
     auth_type: int
     session_id: int
@@ -112,7 +112,7 @@ def get_device_id() -> Request:
     return Request(GET_DEVICE_ID)
 
 
-@dataclass(frozen=True)
+@record
 class DeviceId:
     device_id: int
     device_revision: int

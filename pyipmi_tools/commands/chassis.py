@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from ..constants import IntConstant
+from ..record import record
 
 from . import NETFN_CHASSIS, CommandSpec, Request
 from ..wire.buffer import Reader
@@ -18,7 +18,7 @@ SET_SYSTEM_BOOT_OPTIONS = CommandSpec("set_system_boot_options", NETFN_CHASSIS, 
 GET_SYSTEM_BOOT_OPTIONS = CommandSpec("get_system_boot_options", NETFN_CHASSIS, 0x09, 2)
 
 
-class ChassisControl(enum.IntEnum):
+class ChassisControl(IntConstant):
     POWER_DOWN = 0x00
     POWER_UP = 0x01
     POWER_CYCLE = 0x02
@@ -27,7 +27,7 @@ class ChassisControl(enum.IntEnum):
     SOFT_SHUTDOWN = 0x05
 
 
-class PowerRestorePolicy(enum.IntEnum):
+class PowerRestorePolicy(IntConstant):
     ALWAYS_OFF = 0
     RESTORE = 1
     ALWAYS_ON = 2
@@ -38,7 +38,7 @@ def get_chassis_status() -> Request:
     return Request(GET_CHASSIS_STATUS)
 
 
-@dataclass(frozen=True)
+@record
 class ChassisStatus:
     power_on: bool
     power_overload: bool
@@ -123,7 +123,7 @@ def set_system_boot_options(parameter: int, data: bytes, mark_invalid: bool = Fa
     return Request(SET_SYSTEM_BOOT_OPTIONS, bytes(((parameter & 0x7F) | (0x80 if mark_invalid else 0),)) + data)
 
 
-@dataclass(frozen=True)
+@record
 class BootOption:
     version: int
     parameter: int
@@ -137,7 +137,7 @@ def decode_boot_option(data: bytes) -> BootOption:
     return BootOption(version & 0x0F, sel & 0x7F, bool(sel & 0x80), r.rest())
 
 
-class BootDevice(enum.IntEnum):
+class BootDevice(IntConstant):
     """Boot flags device selector (data 2 bits 5:2), named like ipmi-chassis-config's Boot_Device."""
 
     NO_OVERRIDE = 0x0
@@ -164,7 +164,7 @@ class BootDevice(enum.IntEnum):
         return cls(value)
 
 
-@dataclass(frozen=True)
+@record
 class BootFlags:
     """Boot option parameter 5, every bit kept (IPMI 2.0 table 28-14)."""
 

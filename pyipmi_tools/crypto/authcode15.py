@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
-import hashlib
+from ..constants import IntConstant
 
+from .digests import md5
 from .md2 import md2
 
 __all__ = ["AuthType", "PASSWORD15_LEN", "pad_password16", "digest15", "authcode15"]
@@ -12,7 +12,7 @@ __all__ = ["AuthType", "PASSWORD15_LEN", "pad_password16", "digest15", "authcode
 PASSWORD15_LEN = 16
 
 
-class AuthType(enum.IntEnum):
+class AuthType(IntConstant):
     """IPMI 1.5 authentication types that FreeIPMI implements."""
 
     NONE = 0
@@ -30,7 +30,7 @@ def digest15(auth_type: AuthType, data: bytes) -> bytes:
     """Return the bare 16-byte hash (MD2 or MD5) that ``auth_type`` uses."""
     auth_type = AuthType(auth_type)
     if auth_type is AuthType.MD5:
-        return hashlib.md5(bytes(data), usedforsecurity=False).digest()
+        return md5(bytes(data)).digest()
     if auth_type is AuthType.MD2:
         return md2(bytes(data))
     raise ValueError(f"authentication type {auth_type.name} has no digest")

@@ -1,15 +1,13 @@
 """RMCP+ payload confidentiality: AES-CBC-128 (IPMI 2.0 section 13.29).
 
-``cryptography`` is imported inside the AES functions so that importing this
-module stays cheap for sessions that never encrypt.
+Two interchangeable AES providers: ``cryptography`` (C speed, but 6-50 ms to import) and
+:mod:`pyipmi_tools.crypto.aes` (pure Python, free to import, a few microseconds per block).
+By default the first one importable wins, checked on first use; a one-shot command-line run
+calls :func:`use_builtin_aes` because it encrypts only a few blocks, and the import would
+cost more than the whole exchange with the BMC.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 __all__ = [
     "ConfidentialityError",
@@ -18,15 +16,38 @@ __all__ = [
     "aes_cbc_decrypt",
     "encrypt_payload",
     "decrypt_payload",
+    "use_builtin_aes",
+    "aes_provider",
 ]
 
 AES_BLOCK_LEN = 16
 _KEY_LEN = 16
 _MAX_PAD = 16
 
+_provider: str | None = None     # "cryptography" or "builtin"; None: decide on first use
+
 
 class ConfidentialityError(ValueError):
     """An encrypted payload or AES argument is malformed (never carries key bytes)."""
+
+
+def use_builtin_aes(builtin: bool = True) -> None:
+    """Use the pure-Python AES (True), or ``cryptography`` when importable (False), from now on."""
+    global _provider
+    _provider = "builtin" if builtin else None
+
+
+def aes_provider() -> str:
+    """The provider in use: ``"cryptography"`` if importable (unless overridden), else ``"builtin"``."""
+    global _provider
+    if _provider is None:
+        try:
+            import cryptography.hazmat.primitives.ciphers  # noqa: F401
+        except ImportError:
+            _provider = "builtin"
+        else:
+            _provider = "cryptography"
+    return _provider
 
 
 def _check_key_iv(key: bytes, iv: bytes) -> None:
@@ -36,29 +57,28 @@ def _check_key_iv(key: bytes, iv: bytes) -> None:
         raise ConfidentialityError(f"AES IV must be {AES_BLOCK_LEN} bytes, got {len(iv)}")
 
 
-def _cipher(key: bytes, iv: bytes) -> "Cipher[modes.CBC]":
-    """Build the AES-CBC cipher object (imports cryptography on first use)."""
+def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
+    _check_key_iv(key, iv)
+    if len(data) % AES_BLOCK_LEN:
+        raise ConfidentialityError(f"{'ciphertext' if decrypt else 'plaintext'} length is not a multiple of 16")
+    if aes_provider() == "builtin":
+        from . import aes
+        return (aes.cbc_decrypt if decrypt else aes.cbc_encrypt)(bytes(key), bytes(iv), bytes(data))
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    return Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv)))
+    cipher = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv)))
+    context = cipher.decryptor() if decrypt else cipher.encryptor()
+    return context.update(bytes(data)) + context.finalize()
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
     """AES-128-CBC encrypt whole blocks; no padding is added."""
-    _check_key_iv(key, iv)
-    if len(plaintext) % AES_BLOCK_LEN:
-        raise ConfidentialityError("plaintext length is not a multiple of 16")
-    encryptor = _cipher(key, iv).encryptor()
-    return encryptor.update(bytes(plaintext)) + encryptor.finalize()
+    return _cbc(key, iv, plaintext, decrypt=False)
 
 
 def aes_cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     """AES-128-CBC decrypt whole blocks; no padding is removed."""
-    _check_key_iv(key, iv)
-    if len(ciphertext) % AES_BLOCK_LEN:
-        raise ConfidentialityError("ciphertext length is not a multiple of 16")
-    decryptor = _cipher(key, iv).decryptor()
-    return decryptor.update(bytes(ciphertext)) + decryptor.finalize()
+    return _cbc(key, iv, ciphertext, decrypt=True)
 
 
 def _k2_key(k2: bytes) -> bytes:

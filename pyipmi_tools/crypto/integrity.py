@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Any
 
+from .digests import hmac_digest, md5, sha1, sha256
 from .suites import IntegrityAlg
 
 __all__ = ["MD5_128_PASSWORD_LEN", "integrity_authcode"]
@@ -26,16 +27,12 @@ def integrity_authcode(alg: IntegrityAlg, k1: bytes, password: bytes, data: byte
     if alg is IntegrityAlg.NONE:
         return b""
     if alg is IntegrityAlg.HMAC_SHA1_96:
-        return hmac.new(bytes(k1[:20]), data, hashlib.sha1).digest()[:12]
+        return hmac_digest(bytes(k1[:20]), data, sha1)[:12]
     if alg is IntegrityAlg.HMAC_MD5_128:
-        return hmac.new(bytes(k1[:16]), data, _md5).digest()
+        return hmac_digest(bytes(k1[:16]), data, md5)
     if alg is IntegrityAlg.HMAC_SHA256_128:
-        return hmac.new(bytes(k1[:32]), data, hashlib.sha256).digest()[:16]
+        return hmac_digest(bytes(k1[:32]), data, sha256)[:16]
     # IntegrityAlg.MD5_128
     pw20 = bytes(password[:MD5_128_PASSWORD_LEN]).ljust(MD5_128_PASSWORD_LEN, b"\x00")
-    return _md5(pw20 + data + pw20).digest()
+    return md5(pw20 + data + pw20).digest()
 
-
-def _md5(data: bytes = b"") -> Any:
-    """MD5 constructor marked as not used for security."""
-    return hashlib.md5(data, usedforsecurity=False)

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from typing import Any, Callable, Dict, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Any, Callable, Dict, Optional
 
+from .digests import hmac_digest, md5, sha1, sha256
 from .suites import RAKP4_ICV_LEN, AuthAlg
 
 __all__ = [
@@ -23,16 +24,11 @@ __all__ = [
 ]
 
 
-def _md5(data: bytes = b"") -> Any:
-    """MD5 constructor marked as not used for security (works under FIPS builds)."""
-    return hashlib.md5(data, usedforsecurity=False)
-
-
 _HASHES: Dict[AuthAlg, Optional[Callable[..., Any]]] = {
     AuthAlg.RAKP_NONE: None,
-    AuthAlg.HMAC_SHA1: hashlib.sha1,
-    AuthAlg.HMAC_MD5: _md5,
-    AuthAlg.HMAC_SHA256: hashlib.sha256,
+    AuthAlg.HMAC_SHA1: sha1,
+    AuthAlg.HMAC_MD5: md5,
+    AuthAlg.HMAC_SHA256: sha256,
 }
 
 _RANDOM_LEN = 16
@@ -45,7 +41,7 @@ def auth_hmac(alg: AuthAlg, key: bytes, data: bytes) -> bytes:
     digest = _HASHES[AuthAlg(alg)]
     if digest is None:
         return b""
-    return hmac.new(bytes(key), bytes(data), digest).digest()
+    return hmac_digest(bytes(key), bytes(data), digest)
 
 
 def _le32(value: int, what: str) -> bytes:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from typing import Dict
+from ..constants import IntConstant
+from ..record import record
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Dict
 
 __all__ = [
     "AuthAlg",
@@ -21,7 +23,7 @@ __all__ = [
 ]
 
 
-class AuthAlg(enum.IntEnum):
+class AuthAlg(IntConstant):
     """RAKP authentication algorithm numbers (IPMI 2.0 table 13-17)."""
 
     RAKP_NONE = 0
@@ -30,7 +32,7 @@ class AuthAlg(enum.IntEnum):
     HMAC_SHA256 = 3
 
 
-class IntegrityAlg(enum.IntEnum):
+class IntegrityAlg(IntConstant):
     """Integrity algorithm numbers (IPMI 2.0 table 13-18)."""
 
     NONE = 0
@@ -40,14 +42,14 @@ class IntegrityAlg(enum.IntEnum):
     HMAC_SHA256_128 = 4
 
 
-class ConfAlg(enum.IntEnum):
+class ConfAlg(IntConstant):
     """Confidentiality algorithm numbers (IPMI 2.0 table 13-19); no xRC4."""
 
     NONE = 0
     AES_CBC_128 = 1
 
 
-@dataclass(frozen=True)
+@record
 class CipherSuite:
     """One cipher suite: its ID and its three algorithms."""
 

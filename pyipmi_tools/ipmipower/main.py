@@ -13,11 +13,12 @@ import os
 import sys
 
 PROG = "ipmipower"
+BUILTIN_AES_MAX_HOSTS = 64     # beyond this many hosts, AES from cryptography if importable
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ipmipower with ``argv`` (``sys.argv`` when None); return the exit status."""
-    import signal
+    import _signal as signal  # signal.py only adds enums around these, at 3 ms of start-up
     for name in ("SIGPIPE", "SIGINT"):          # die of these signals like a C program
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -98,6 +99,10 @@ def run(settings) -> int:
         except ops.HostsFailed:
             write_all(1, encode("".join(staged)))
             return 1
+
+    from ..crypto.confidentiality import use_builtin_aes
+    # Importing cryptography costs more than a few sessions' AES work; with many hosts it pays.
+    use_builtin_aes(len(connections) <= BUILTIN_AES_MAX_HOSTS)
 
     if settings.powercmd is None:
         from .interactive import run_interactive

@@ -8,18 +8,20 @@ session). The flow follows ``ipmipower_powercmd.c`` of FreeIPMI 1.6.10.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
 from ..commands import CommandSpec, Request, chassis
 from ..datagram import Datagram
 from ..outcomes import Outcome
 from ..session.events import Failed, Stage
-from ..session.job import Finish, Job, Script, Send
+from ..session.job import Finish, Job, Send
 from .options import PowerCmd, c410x_slot
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from collections.abc import Callable
+    from typing import Any
+
     from ..session import SessionConfig
+    from ..session.job import Script
     from ..session.base import Session
     from ..session.events import Event
     from .output import Fatal

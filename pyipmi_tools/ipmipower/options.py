@@ -13,7 +13,7 @@ ipmipower's own options have none (``retransmission wait timeout length invalid`
 
 from __future__ import annotations
 
-import enum
+from ..constants import Constant
 import os
 
 from ..cli.common import OptionError
@@ -31,7 +31,7 @@ OEM_POWER_TYPES = ("none", "c410x")
 
 # --- power commands and the checks made before any packet ------------------------------
 
-class PowerCmd(enum.Enum):
+class PowerCmd(Constant):
     """ipmipower's power commands; the value is the name its messages use."""
 
     OFF = "off"

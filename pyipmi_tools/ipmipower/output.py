@@ -12,8 +12,10 @@ carry the C source location. :class:`Fatal` carries one of them to the entry poi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from collections.abc import Callable
+    from typing import Any
 
 from ..outcomes import IPMIPOWER_MESSAGES, Outcome
 

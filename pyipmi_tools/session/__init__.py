@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import random
-
 from .base import Datagram, Session
 from .config import Driver, Flavor, Privilege, SessionConfig
-from .trace import TraceSink
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import random
+
+    from .trace import TraceSink
 
 
 def new_session(config: SessionConfig, bmc_ip: str | None = None, rng: random.Random | None = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Callable
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Callable
 
 from ..commands import app
 from ..commands.app import AuthCapabilities

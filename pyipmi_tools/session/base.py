@@ -11,9 +11,6 @@ repeated, is built afresh, because FreeIPMI gives each resend new sequence numbe
 from __future__ import annotations
 
 import abc
-import random
-from dataclasses import dataclass
-from typing import Callable
 
 from ..commands import Request
 from ..datagram import Datagram
@@ -22,9 +19,18 @@ from ..outcomes import Outcome
 from ..wire.buffer import DecodeError
 from ..wire.message import Message, decode_request, decode_response, encode_request
 from .config import Flavor, SessionConfig
+from .entropy import SystemBits
 from .events import Closed, Established, Event, Failed, Response, Stage
 from .mapping import SET_PRIVILEGE_CC, setup_cc_outcome
-from .trace import TraceSink, field_lines, pair_lines
+from .trace import field_lines, pair_lines
+from ..record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    import random
+    from typing import Callable
+
+    from .trace import TraceSink
 
 _TIMEOUT_OUTCOMES = {
     Stage.NEW: Outcome.CONNECTION_TIMEOUT,
@@ -55,7 +61,7 @@ class Fail(Exception):
         self.close = close
 
 
-@dataclass
+@record(frozen=False)
 class Exchange:
     stage: Stage
     build: Callable[[], Datagram]
@@ -76,7 +82,7 @@ class Session(abc.ABC):
         self.config = config
         self.timing = config.effective_timing
         self.bmc_ip = bmc_ip
-        self.rng = rng or random.SystemRandom()
+        self.rng = rng or SystemBits()
         self._trace = trace
         self.stage = Stage.NEW
         self.done = False

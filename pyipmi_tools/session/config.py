@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass, field
+from ..constants import Constant, IntConstant
+from ..record import record, field
 
 from ..crypto.authcode15 import AuthType
 from ..workarounds import Workarounds
 from .timing import IPMIPOWER_TIMING, LIBFREEIPMI_TIMING, Timing
 
 
-class Privilege(enum.IntEnum):
+class Privilege(IntConstant):
     CALLBACK = 1
     USER = 2
     OPERATOR = 3
@@ -18,19 +18,19 @@ class Privilege(enum.IntEnum):
     OEM = 5
 
 
-class Driver(enum.Enum):
+class Driver(Constant):
     LAN = "LAN"          # IPMI 1.5
     LAN_2_0 = "LAN_2_0"  # IPMI 2.0 / RMCP+
 
 
-class Flavor(enum.Enum):
+class Flavor(Constant):
     """Which FreeIPMI engine to behave like where ipmipower and libfreeipmi differ."""
 
     IPMIPOWER = "ipmipower"
     LIBFREEIPMI = "libfreeipmi"
 
 
-@dataclass(frozen=True)
+@record
 class SessionConfig:
     host: str = ""                                   # name used in traces and errors
     username: bytes | None = None                    # None: not given on the command line

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from ..constants import Constant
+from ..record import record
 
 from ..commands import Request
 from ..outcomes import Outcome
 from ..wire.message import Message
 
 
-class Stage(enum.Enum):
+class Stage(Constant):
     """Where a session is; a timeout's message depends on it."""
 
     NEW = "new"
@@ -27,12 +27,12 @@ class Stage(enum.Enum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
+@record
 class Established:
     """The session is ready for commands."""
 
 
-@dataclass(frozen=True)
+@record
 class Response:
     request: Request
     message: Message          # completion code in message.completion_code
@@ -42,7 +42,7 @@ class Response:
         return self.message.completion_code or 0
 
 
-@dataclass(frozen=True)
+@record
 class Failed:
     outcome: Outcome
     stage: Stage
@@ -52,7 +52,7 @@ class Failed:
     command: str = ""                    # FreeIPMI command name for completion-code failures
 
 
-@dataclass(frozen=True)
+@record
 class Closed:
     """Close Session was answered, or its one attempt went unanswered, or no close was wanted."""
 

@@ -8,8 +8,7 @@ Close Session (ipmipower does that after a hard reset).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Generator, Union
+from ..record import record
 
 from ..commands import Request
 from ..wire.message import Message
@@ -18,7 +17,7 @@ from .base import Datagram, Session
 from .events import Closed, Established, Event, Failed, Response, Stage
 
 
-@dataclass(frozen=True)
+@record
 class Send:
     request: Request
     interval: float | None = None   # retransmission timeout override (ipmipower's wait timeout)
@@ -26,14 +25,18 @@ class Send:
     resend: bool = False            # the previous reply counts as lost: resend with backoff
 
 
-@dataclass(frozen=True)
+@record
 class Finish:
     result: Any
     close: bool = True
 
 
-Step = Union[Send, Request]
-Script = Generator[Step, Message, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Any, Callable, Generator, Union
+
+    Step = Union[Send, Request]
+    Script = Generator[Step, Message, Any]
 
 
 class SessionEndpoint:

@@ -9,10 +9,10 @@ the interval every 2 resends. In both, resend number ``n`` (0-based) waits
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 
-@dataclass(frozen=True)
+@record
 class Timing:
     session_timeout: float = 20.0          # seconds
     retransmission_timeout: float = 0.4    # seconds

@@ -8,11 +8,15 @@ the caller passing ``redact``.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-from typing import Any, Callable, Iterable
+from ..constants import Constant
 
-TraceSink = Callable[[str], None]
+from ..record import fields
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Any, Callable, Iterable
+
+    TraceSink = Callable[[str], None]
 
 
 def _render(value: Any) -> str:
@@ -20,7 +24,7 @@ def _render(value: Any) -> str:
         return value.hex(" ") if value else "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, enum.Enum):
+    if isinstance(value, Constant):
         return value.name
     if isinstance(value, int):
         return f"{value} ({value:#x})"
@@ -28,15 +32,15 @@ def _render(value: Any) -> str:
 
 
 def field_lines(obj: Any, redact: Iterable[str] = ()) -> list[str]:
-    """One ``name: value`` line per dataclass field."""
+    """One ``name: value`` line per record field."""
     hidden = set(redact)
     lines = []
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
+    for name in fields(obj):
+        value = getattr(obj, name)
         if value is None:
             continue
-        shown = "<redacted>" if f.name in hidden else _render(value)
-        lines.append(f"  {f.name.replace('_', ' ')}: {shown}")
+        shown = "<redacted>" if name in hidden else _render(value)
+        lines.append(f"  {name.replace('_', ' ')}: {shown}")
     return lines
 
 

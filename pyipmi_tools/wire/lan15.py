@@ -8,7 +8,7 @@ this module only places and splits the bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 from .buffer import DecodeError, Reader, u32le
 from .rmcp import IPMI_HEADER, strip_ipmi_header
@@ -16,7 +16,7 @@ from .rmcp import IPMI_HEADER, strip_ipmi_header
 AUTH_TYPE_RMCPPLUS = 0x06
 
 
-@dataclass(frozen=True)
+@record
 class Packet15:
     auth_type: int
     session_seq: int

@@ -5,7 +5,7 @@ Layout: ``rsSA, netFn<<2|rsLUN, checksum1, rqSA, rqSeq<<2|rqLUN, cmd, data..., c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 from .buffer import DecodeError
 
@@ -18,7 +18,7 @@ def checksum(data: bytes) -> int:
     return -sum(data) & 0xFF
 
 
-@dataclass(frozen=True)
+@record
 class Message:
     """A decoded IPMI message. ``data`` excludes the completion code for responses."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 from .buffer import DecodeError, Reader
 
@@ -33,7 +33,7 @@ def encode_presence_ping(tag: int) -> bytes:
         (ASF_PRESENCE_PING, tag & 0xFF, 0, 0))
 
 
-@dataclass(frozen=True)
+@record
 class PresencePong:
     tag: int
     ipmi_supported: bool

@@ -10,9 +10,11 @@ layer; these functions take and return the raw pieces.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from typing import Callable
+from ..constants import IntConstant
+from ..record import record
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from typing import Callable
 
 from .buffer import DecodeError, Reader, u32le
 from .rmcp import IPMI_HEADER, strip_ipmi_header
@@ -23,7 +25,7 @@ ENCRYPTED = 0x80
 AUTHENTICATED = 0x40
 
 
-class PayloadType(enum.IntEnum):
+class PayloadType(IntConstant):
     IPMI = 0x00
     SOL = 0x01
     OPEN_SESSION_REQUEST = 0x10
@@ -34,7 +36,7 @@ class PayloadType(enum.IntEnum):
     RAKP4 = 0x15
 
 
-class RmcpPlusStatus(enum.IntEnum):
+class RmcpPlusStatus(IntConstant):
     NO_ERRORS = 0x00
     INSUFFICIENT_RESOURCES = 0x01
     INVALID_SESSION_ID = 0x02
@@ -63,7 +65,7 @@ def status_name(code: int) -> str:
         return f"reserved status {code:#04x}"
 
 
-@dataclass(frozen=True)
+@record
 class Packet20:
     payload_type: int         # bits 5:0 only
     encrypted: bool
@@ -128,7 +130,7 @@ def _algorithm_record(kind: int, alg: int) -> bytes:
     return bytes((kind, 0, 0, 8, alg, 0, 0, 0))
 
 
-@dataclass(frozen=True)
+@record
 class OpenSessionRequest:
     tag: int
     max_privilege: int
@@ -159,7 +161,7 @@ def _decode_algorithm_record(r: Reader, kind: int) -> int:
     return rec[4] & 0x3F
 
 
-@dataclass(frozen=True)
+@record
 class OpenSessionResponse:
     tag: int
     status: int
@@ -195,7 +197,7 @@ class OpenSessionResponse:
         return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *algs)
 
 
-@dataclass(frozen=True)
+@record
 class Rakp1:
     tag: int
     bmc_session_id: int
@@ -222,7 +224,7 @@ class Rakp1:
         return cls(tag, sid, rm, role, r.take(ulen, "user name"))
 
 
-@dataclass(frozen=True)
+@record
 class Rakp2:
     tag: int
     status: int
@@ -254,7 +256,7 @@ class Rakp2:
         return cls(tag, status, sid, rc, guid, r.rest())
 
 
-@dataclass(frozen=True)
+@record
 class Rakp3:
     tag: int
     status: int
@@ -272,7 +274,7 @@ class Rakp3:
         return cls(tag, status, r.u32(), r.rest())
 
 
-@dataclass(frozen=True)
+@record
 class Rakp4:
     tag: int
     status: int

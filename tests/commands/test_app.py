@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from pyipmi_tools.record import replace
 
 import pytest
 from hypothesis import given
@@ -122,7 +122,7 @@ def test_auth_caps_round_trip(caps: AuthCapabilities) -> None:
 def test_encode_auth_caps_bytes() -> None:
     caps = decode_auth_caps(bytes.fromhex("01 97 04 03 00 00 00 00"))
     assert encode_auth_caps(caps) == bytes.fromhex("01 97 04 03 00 00 00 00")
-    caps = dataclasses.replace(caps, kg_set=True, per_message_auth_disabled=True, oem_id=0x0002A2, oem_aux=7)
+    caps = replace(caps, kg_set=True, per_message_auth_disabled=True, oem_id=0x0002A2, oem_aux=7)
     assert encode_auth_caps(caps) == bytes.fromhex("01 97 34 03 a2 02 00 07")
 
 

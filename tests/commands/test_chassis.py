@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from pyipmi_tools.record import replace
 
 import pytest
 from hypothesis import given
@@ -235,7 +235,7 @@ def test_boot_flags_default_is_all_zero() -> None:
     ("device_instance", 0x1F, "00 00 00 00 1f"),
 ])
 def test_boot_flags_every_bit(field: str, value: int | bool, data: str) -> None:
-    flags = dataclasses.replace(BootFlags(), **{field: value})
+    flags = replace(BootFlags(), **{field: value})
     assert flags.encode() == bytes.fromhex(data)
     assert BootFlags.decode(bytes.fromhex(data)) == flags
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from pyipmi_tools.record import FrozenInstanceError
 
 import pytest
 
@@ -83,7 +83,7 @@ def test_is_valid_suite_id() -> None:
 
 
 def test_suite_is_frozen() -> None:
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         cipher_suite(3).id = 4  # type: ignore[misc]
 
 

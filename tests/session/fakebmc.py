@@ -18,6 +18,8 @@ import hmac
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+
+from pyipmi_tools.record import fields
 from typing import Any, Callable, Iterable
 
 from pyipmi_tools.commands import NETFN_APP, NETFN_CHASSIS, Request
@@ -30,7 +32,11 @@ from pyipmi_tools.crypto.integrity import integrity_authcode
 from pyipmi_tools.crypto.suites import (INTEGRITY_AUTHCODE_LEN, SUPPORTED_SUITES, AuthAlg, CipherSuite, ConfAlg,
                                         IntegrityAlg)
 from pyipmi_tools.session import Driver, Flavor, Privilege, SessionConfig, new_session
-from pyipmi_tools.session.job import Job, Script
+from pyipmi_tools.session.job import Job
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pyipmi_tools.session.job import Script
 from pyipmi_tools.wire.buffer import DecodeError, u32le
 from pyipmi_tools.wire.lan15 import decode_packet15, encode_packet15
 from pyipmi_tools.wire.message import Message, decode_request, encode_response
@@ -311,7 +317,7 @@ class FakeBmc:
             kind = KIND_BY_PAYLOAD[PayloadType(ptype)]
             decoder = {"open_session": OpenSessionRequest, "rakp1": Rakp1, "rakp3": Rakp3}[kind]
             body = decoder.decode(head.payload)
-            parsed = _Parsed(kind, **{k: getattr(body, k) for k in body.__dataclass_fields__})
+            parsed = _Parsed(kind, **{k: getattr(body, k) for k in fields(body)})
             parsed.payload = head.payload
             return parsed
         sid = int.from_bytes(data[6:10], "little")

@@ -17,7 +17,11 @@ from pyipmi_tools.commands import Request
 from pyipmi_tools.commands.chassis import get_chassis_status
 from pyipmi_tools.crypto.authcode15 import AuthType
 from pyipmi_tools.session import Driver, Privilege, SessionConfig, new_session
-from pyipmi_tools.session.job import Job, Script
+from pyipmi_tools.session.job import Job
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pyipmi_tools.session.job import Script
 from pyipmi_tools.sim.bmc import NO_QUIRKS, SimulatedBmc
 from pyipmi_tools.sim.network import Impairment
 from pyipmi_tools.sim.quirks import Quirks, parse_quirks

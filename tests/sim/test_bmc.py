@@ -15,7 +15,11 @@ from pyipmi_tools.crypto.authcode15 import AuthType
 from pyipmi_tools.crypto.suites import SUPPORTED_SUITES
 from pyipmi_tools.session import Flavor, Privilege
 from pyipmi_tools.session.events import Stage
-from pyipmi_tools.session.job import Finish, Script
+from pyipmi_tools.session.job import Finish
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pyipmi_tools.session.job import Script
 from pyipmi_tools.sim.bmc import IDLE_TIMEOUT, SETUP_TIMEOUT, SimulatedBmc
 from pyipmi_tools.sim.network import Impairment
 from pyipmi_tools.sim.state import PRIV_OPERATOR

@@ -175,6 +175,26 @@ def real_interpreter(path: str) -> str:
     return os.path.realpath(resolved)
 
 
+def shebang_flags(script: str) -> list[str]:
+    """The interpreter options on the script's ``#!`` line (bin/ipmipower asks for ``-S``).
+
+    The benchmark picks the interpreter itself, so it passes these on as the kernel would.
+    """
+    try:
+        with open(script, "rb") as handle:
+            first = handle.readline(200).decode("utf-8", "replace").strip()
+    except OSError:
+        return []
+    if not first.startswith("#!"):
+        return []
+    words = first[2:].split()
+    if words and words[0].endswith("/env"):
+        words = [w for w in words[1:] if w != "-S"][1:]     # env [-S] python3 FLAGS
+    else:
+        words = words[1:]
+    return [w for w in words if w.startswith("-")]
+
+
 def tools_for(opts: argparse.Namespace, pycache: Path | None) -> list[Tool]:
     base_env = dict(os.environ)
     ours_env = dict(base_env)
@@ -183,9 +203,10 @@ def tools_for(opts: argparse.Namespace, pycache: Path | None) -> list[Tool]:
         ours_env["PYTHONPYCACHEPREFIX"] = str(pycache)
     tools = []
     script = os.path.realpath(opts.ours_script)
+    flags = shebang_flags(script)
     for python in opts.pythons:
         label = f"ours ({python})" if script == str(OURS) else f"ours ({python} {script})"
-        tools.append(Tool(label, [python, script], ours_env, True))
+        tools.append(Tool(label, [python, *flags, script], ours_env, True))
     tools.append(Tool(f"FreeIPMI ({opts.ipmipower_path})", [opts.ipmipower_path], base_env, False))
     return tools
 
@@ -484,7 +505,7 @@ def section_importtime(tools: list[Tool], bmc: OneBmc, reps: int, top: int) -> s
         commands = (("python -c pass", [python, "-c", "pass"]),
                     ("python -I -c pass", [python, "-I", "-c", "pass"]),
                     ("python -S -c pass", [python, "-S", "-c", "pass"]),
-                    (f"{os.path.basename(tool.prefix[1])} --stat (MAAS flags)",
+                    (f"{os.path.basename(tool.prefix[-1])} --stat (MAAS flags)",
                      tool.argv(["-h", bmc.host, *MAAS_FLAGS, "--stat"])))
         runs: dict[str, list[Run]] = {label: [] for label, _ in commands}
         for _ in range(max(reps, 10)):            # interleaved, so that a busy moment hits them all
@@ -519,7 +540,7 @@ def section_importtime(tools: list[Tool], bmc: OneBmc, reps: int, top: int) -> s
         ranked = sorted(names, key=lambda n: -med(n, 1))
         rows = [[n, info(n)[2], info(n)[3] or "(top level)", f"{med(n, 0):.1f}", f"{med(n, 1):.1f}"]
                 for n in ranked[:top]]
-        parts.append(f"### python -X importtime {os.path.basename(tool.prefix[1])} --stat with {python}: top {top} by cumulative "
+        parts.append(f"### python -X importtime {os.path.basename(tool.prefix[-1])} --stat with {python}: top {top} by cumulative "
                      f"time (median of {reps} runs; all imports together {total:.1f} ms){problem}\n\n"
                      + tabulate(rows, headers=["module", "depth", "imported by", "self ms", "cumulative ms"],
                                 **TABLE))

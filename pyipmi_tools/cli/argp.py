@@ -59,6 +59,12 @@ class Option:
     group: int = 0
     arg_optional: bool = False      # only argp's own --HANG uses it
 
+    def __init__(self, key: str, long: str | None, short: str | None, arg: str | None = None, help: str = "",
+                 hidden: bool = False, group: int = 0, arg_optional: bool = False) -> None:
+        # Written out: every run builds some hundred of these before parsing anything.
+        self.__dict__.update(key=key, long=long, short=short, arg=arg, help=help, hidden=hidden, group=group,
+                             arg_optional=arg_optional)
+
 
 class ArgpExit(SystemExit):
     """Raised (after printing) when argp ends the program: help, usage, version, errors."""

@@ -213,8 +213,8 @@ def _uncomment_nul(buf: bytearray, escapes: bytearray, start: int, length: int) 
     return length
 
 
-def _physical_lines(data: bytes) -> Iterator[bytes]:
-    pos, end = 0, len(data)
+def _physical_lines(data: bytes, pos: int = 0) -> Iterator[bytes]:
+    end = len(data)
     limit = MAX_LINE_BYTES - 1
     while pos < end:
         nl = data.find(b"\n", pos, pos + limit)
@@ -236,10 +236,18 @@ def logical_lines(data: bytes) -> Iterator[Line]:
     no comment is therefore followed by whatever an earlier, longer line left behind
     (``username a\\n`` + ``fanout 5`` at EOF reads ``fanout 5a``).  This is reproduced.
     """
-    physical = _physical_lines(data)
+    # Leading blank and comment-only lines would only write NULs over the still all-NUL
+    # buffer: skip them in one quick pass (a stock freeipmi.conf is nothing else).
+    count = pos = 0
+    for raw in data.split(b"\n"):
+        body = raw.lstrip(_WS)
+        if (body and body[0] != 0x23) or len(raw) + 2 >= MAX_LINE_BYTES or pos + len(raw) >= len(data):
+            break
+        count += 1
+        pos += len(raw) + 1
+    physical = _physical_lines(data, pos)
     buf = bytearray(MAX_LINE_BYTES + 1)
     escapes = bytearray(MAX_LINE_BYTES + 1)
-    count = 0
     while True:
         number = count + 1
         length = 0
@@ -708,9 +716,11 @@ def _apply(state: _State, spec: OptionSpec, args: list[bytes]) -> None:
 
 
 def _parse_into(state: _State, data: bytes) -> None:
-    table = options(state.tool)
+    table: Mapping[str, OptionSpec] | None = None     # built at the first option line
     counts: dict[str, int] = {}
     for line in logical_lines(data):
+        if table is None:
+            table = options(state.tool)
         spec = table.get(ascii_lower(line.name))
         if spec is None:
             raise _ConffileError(_err('Config File Error: unknown configuration option "%s" on line %d',
@@ -738,7 +748,8 @@ def _parse_into(state: _State, data: bytes) -> None:
 
 def parse_config_bytes(data: bytes, tool: str) -> ConfigValues:
     """Parse file contents as ``tool`` would (no file lookup); raise ``ConfigFileError``."""
-    options(tool)                                # rejects an unknown tool
+    if tool not in TOOLS:
+        raise ValueError(f"unknown tool {tool!r}")
     state = _State(tool)
     _parse_into(state, data)
     return state.result(None)
@@ -783,7 +794,8 @@ def read_config(path: str | None, tool: str) -> ConfigValues:
 
     ``path``: the ``--config-file`` argument, or None for the default lookup.
     """
-    options(tool)                                # rejects an unknown tool
+    if tool not in TOOLS:
+        raise ValueError(f"unknown tool {tool!r}")
     state = _State(tool)
     if path is not None:
         used = _load(state, path, path == DEFAULT_CONFIG_FILE)

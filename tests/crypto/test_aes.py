@@ -60,3 +60,12 @@ def test_payloads_interoperate_across_providers(builtin, monkeypatch):
     sealed = encrypt_payload(k2, payload, iv)
     confidentiality.use_builtin_aes(not builtin)
     assert decrypt_payload(k2, sealed) == payload
+
+
+def test_shipped_tables_match_the_field_arithmetic():
+    aes._build_tables()
+    sbox, inv_sbox, te0, td0 = aes._derive_tables()
+    assert aes._SBOX == sbox and aes._INV_SBOX == inv_sbox
+    assert aes._TE is not None and aes._TD is not None
+    assert aes._TE == aes._rotations(te0) and aes._TD == aes._rotations(td0)
+    assert aes._SBOX[0x53] == 0xED        # FIPS-197 figure 7

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import _socket  # socket.py and selectors cost ~5 ms to import; the C module suffices
 import errno
-import heapq
 import select
+from _heapq import heapify, heappop, heappush  # heapq.py adds nothing used here
 import time
 
 from .datagram import Datagram
@@ -300,7 +300,6 @@ def run(
     heap: list[tuple[float, int, _Slot]] = []
     live: set[_Slot] = set()  # started and not yet done
     seq = 0
-    heappush, heappop = heapq.heappush, heapq.heappop
 
     def after_call(slot: _Slot) -> None:
         """Flush, retire sockets, finish or reschedule after any call into ep."""
@@ -346,7 +345,7 @@ def run(
                 heappop(heap)
             if len(heap) > 64 + 2 * len(live):
                 heap = [(s.deadline, s.seq, s) for s in live]  # type: ignore[misc]
-                heapq.heapify(heap)
+                heapify(heap)
             timeout = heap[0][0] - clock()
             events = sel.select(timeout if timeout > 0.0 else 0)
             now = clock()
@@ -597,7 +596,6 @@ def serve(
     """
     sel = _Poll()
     socks: list[_socket.socket] = []
-    heappush, heappop = heapq.heappush, heapq.heappop
     try:
         for index, server in enumerate(servers):
             sock = _bind(server)
@@ -638,7 +636,7 @@ def serve(
                     for i in range(count)
                     if timer_seq[i] >= 0
                 ]
-                heapq.heapify(timers)
+                heapify(timers)
             now = clock()
             wake = now + poll_interval
             if timers and timers[0][0] < wake:

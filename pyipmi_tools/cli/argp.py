@@ -22,7 +22,8 @@ only sees the buffered text) come out the same.  ``ARGP_HELP_FMT`` is honoured.
 
 from __future__ import annotations
 
-import os
+from .. import posixio
+
 import sys
 from ..record import record
 
@@ -179,7 +180,7 @@ class ArgpParser:
         the full pass.  Help, usage and version print to stdout and raise
         :class:`ArgpExit` (0); usage errors print to stderr and raise :class:`UsageError`.
         """
-        args = [os.fsencode(a) for a in argv]
+        args = [posixio.fsencode(a) for a in argv]
         argv0 = args[0] if args else b""
         argc = len(args)
         optind = 1
@@ -260,11 +261,11 @@ class ArgpParser:
         key = opt.key
         if key.startswith("argp:"):
             self._builtin(key, text)
-        elif (only is None or key in only) and handle(key, None if text is None else os.fsdecode(text)) is False:
+        elif (only is None or key in only) and handle(key, None if text is None else posixio.fsdecode(text)) is False:
             # the handler does not know the key (ARGP_ERR_UNKNOWN)
             where = f"-{opt.short}" if short else f"--{opt.long}"
             message = f"{where}: (PROGRAM ERROR) Option should have been recognized!?"
-            self._usage_error(message, _H_SEE, os.fsencode(f"{self.name}: {message}\n"))
+            self._usage_error(message, _H_SEE, posixio.fsencode(f"{self.name}: {message}\n"))
 
     def _builtin(self, key: str, text: bytes | None) -> None:
         if key == _HELP:
@@ -275,10 +276,10 @@ class ArgpParser:
             raise _exit(0, out, err)
         if key == _VERSION:
             assert self.version is not None
-            raise _exit(0, os.fsencode(self.version) + b"\n", b"")
+            raise _exit(0, posixio.fsencode(self.version) + b"\n", b"")
         if key == _PROGNAME:
             assert text is not None
-            self.name = os.fsdecode(text.rpartition(b"/")[2])
+            self.name = posixio.fsdecode(text.rpartition(b"/")[2])
             return
         if key == _HANG:
             seconds = _atoi(b"3600" if text is None else text)
@@ -289,10 +290,10 @@ class ArgpParser:
     def _positional(self) -> NoReturn:
         if self.positional_error == "usage":
             self._usage_error("", _H_SHORT_USAGE | _H_SEE)
-        self._usage_error("Too many arguments", _H_SEE, os.fsencode(self.name) + b": Too many arguments\n")
+        self._usage_error("Too many arguments", _H_SEE, posixio.fsencode(self.name) + b": Too many arguments\n")
 
     def _getopt_error(self, argv0: bytes, message: bytes) -> NoReturn:
-        self._usage_error(os.fsdecode(message), _H_SEE, argv0 + b": " + message + b"\n")
+        self._usage_error(posixio.fsdecode(message), _H_SEE, argv0 + b": " + message + b"\n")
 
     def _usage_error(self, message: str, flags: int, first: bytes = b"") -> NoReturn:
         text, failures = self._help(flags)
@@ -302,21 +303,21 @@ class ArgpParser:
 
     def help_text(self) -> str:
         """What ``--help`` prints."""
-        return os.fsdecode(self._help(_H_STD_HELP)[0])
+        return posixio.fsdecode(self._help(_H_STD_HELP)[0])
 
     def usage_text(self) -> str:
         """What ``--usage`` prints."""
-        return os.fsdecode(self._help(_H_USAGE)[0])
+        return posixio.fsdecode(self._help(_H_USAGE)[0])
 
     def try_text(self) -> str:
         """argp's ``Try `prog --help' ...`` line, as printed after a usage error."""
-        return os.fsdecode(self._help(_H_SEE)[0])
+        return posixio.fsdecode(self._help(_H_SEE)[0])
 
     def _help(self, flags: int) -> tuple[bytes, bytes]:
         """argp's _help(): (text for the stream, ARGP_HELP_FMT complaints for stderr)."""
-        up, failures = _uparams(os.fsencode(self.name))
+        up, failures = _uparams(posixio.fsencode(self.name))
         fs = _FmtStream(up["rmargin"])
-        name = os.fsencode(self.name)
+        name = posixio.fsencode(self.name)
         anything = False
         if flags & (_H_USAGE | _H_SHORT_USAGE):
             old_wm = fs.set_wmargin(up["usage-indent"])
@@ -327,7 +328,7 @@ class ArgpParser:
             else:
                 self._hol_usage(fs)
             if self.args_doc is not None:        # one usage pattern only
-                doc = os.fsencode(self.args_doc).split(b"\n")[0]
+                doc = posixio.fsencode(self.args_doc).split(b"\n")[0]
                 _space(fs, 1 + len(doc))
                 fs.write(doc)
             fs.set_wmargin(old_wm)
@@ -349,11 +350,11 @@ class ArgpParser:
         if flags & _H_BUG_ADDR and self.bug_address is not None:
             if anything:
                 fs.putc(b"\n")
-            fs.printf(b"Report bugs to " + os.fsencode(self.bug_address) + b".\n")
+            fs.printf(b"Report bugs to " + posixio.fsencode(self.bug_address) + b".\n")
         return fs.finish(), failures
 
     def _doc(self, fs: _FmtStream, post: bool, pre_blank: bool) -> bool:
-        doc = os.fsencode(self.doc) if self.doc is not None else None
+        doc = posixio.fsencode(self.doc) if self.doc is not None else None
         if doc is None:
             return False
         before, vt, after = doc.partition(b"\v")
@@ -437,7 +438,7 @@ class ArgpParser:
                     fs.puts(b"   ")
                 else:
                     _indent_to(fs, up["opt-doc-col"])
-                fs.puts(os.fsencode(opt.help))
+                fs.puts(posixio.fsencode(opt.help))
             fs.set_lmargin(0)
             fs.putc(b"\n")
             fs.set_lmargin(old_lm)
@@ -469,7 +470,7 @@ def _emit(out: bytes, err: bytes) -> None:
             raw.write(data)
             raw.flush()
         else:
-            stream.write(os.fsdecode(data))
+            stream.write(posixio.fsdecode(data))
             stream.flush()
 
 
@@ -540,7 +541,7 @@ def _uparams(name: bytes) -> tuple[dict[str, int], bytes]:
     glibc 2.36 stores each value as it is parsed and checks none of them.
     """
     new = {pname: default for pname, _, default in _UPARAMS}
-    var = os.environb.get(b"ARGP_HELP_FMT") if os.supports_bytes_environ else None
+    var = posixio.getenvb(b"ARGP_HELP_FMT")
     if var is None:
         return new, b""
     failures = bytearray()

@@ -18,7 +18,8 @@ empty string is 0) and the result is stored in an ``int``, keeping the low 32 bi
 
 from __future__ import annotations
 
-import os
+from .. import posixio
+
 import sys
 from ..record import record, field
 
@@ -96,7 +97,7 @@ class OptionError(ValueError):
         """Print ``text`` on stderr (raw bytes) and exit with status 1."""
         sys.stdout.flush()
         sys.stderr.flush()
-        data = os.fsencode(self.text)
+        data = posixio.fsencode(self.text)
         raw = getattr(sys.stderr, "buffer", None)
         if raw is not None:
             raw.write(data)
@@ -192,7 +193,7 @@ def parse_workaround_flags(text: str) -> Workarounds:
     from ..workarounds import WorkaroundError, parse_workarounds
     raw = as_bytes(text)[:WORKAROUND_BUFLEN]
     try:
-        return parse_workarounds(os.fsdecode(raw))
+        return parse_workarounds(posixio.fsdecode(raw))
     except WorkaroundError:
         raise OptionError("invalid workaround flags") from None
 
@@ -237,7 +238,7 @@ def read_secret(prompt: str) -> bytes:
     Returns the line without its newline (``b""`` at end of input), cut at a NUL byte.
     """
     try:
-        tty = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+        tty = posixio.open("/dev/tty", posixio.O_RDWR | posixio.O_NOCTTY | posixio.O_CLOEXEC)
     except OSError:
         tty = -1
     if tty < 0:
@@ -245,7 +246,7 @@ def read_secret(prompt: str) -> bytes:
         sys.stderr.flush()
         err = getattr(sys.stderr, "buffer", None)
         if err is not None:
-            err.write(os.fsencode(prompt))
+            err.write(posixio.fsencode(prompt))
             err.flush()
         else:
             sys.stderr.write(prompt)
@@ -265,10 +266,10 @@ def read_secret(prompt: str) -> bytes:
                 termios.tcsetattr(tty, termios.TCSAFLUSH, quiet)
             except termios.error:
                 saved = None
-        os.write(tty, os.fsencode(prompt))
+        posixio.write(tty, posixio.fsencode(prompt))
         line = bytearray()
         while not line.endswith(b"\n"):
-            chunk = os.read(tty, 1)
+            chunk = posixio.read(tty, 1)
             if not chunk:
                 break
             line += chunk
@@ -277,14 +278,14 @@ def read_secret(prompt: str) -> bytes:
             termios.tcsetattr(tty, termios.TCSAFLUSH, saved)
         return result
     finally:
-        os.close(tty)
+        posixio.close(tty)
 
 
 def _secret_line(line: bytes, echo_fd: int | None) -> bytes:
     if line.endswith(b"\n"):
         line = line[:-1]
         if echo_fd is not None:          # the newline was not echoed
-            os.write(echo_fd, b"\n")
+            posixio.write(echo_fd, b"\n")
     return line.split(b"\0", 1)[0]
 
 
@@ -440,7 +441,7 @@ def verify_common(opts: CommonOptions, tool: str) -> None:
     """
     _check_tool(tool)
     full = tool == IPMI_CONFIG
-    if full and opts.driver_device is not None and not os.access(opts.driver_device, os.R_OK | os.W_OK):
+    if full and opts.driver_device is not None and not posixio.access(opts.driver_device, posixio.R_OK | posixio.W_OK):
         raise OptionError(f"insufficient permission on driver device '{opts.driver_device}'")
     if full and opts.driver_type in ("lan", "lan_2_0") and opts.hostname is None:
         raise OptionError("hostname not specified")
@@ -451,8 +452,8 @@ def verify_common(opts: CommonOptions, tool: str) -> None:
         raise OptionError("retransmission timeout larger than session timeout")
     if opts.k_g is not None and not any(opts.k_g):
         opts.k_g = None
-    if full and opts.sdr_cache_directory is not None and not os.access(
-            opts.sdr_cache_directory, os.R_OK | os.W_OK | os.X_OK):
+    if full and opts.sdr_cache_directory is not None and not posixio.access(
+            opts.sdr_cache_directory, posixio.R_OK | posixio.W_OK | posixio.X_OK):
         raise OptionError(f"insufficient permission on SDR cache directory '{opts.sdr_cache_directory}'")
     if full and opts.buffer_output and opts.consolidate_output:
         raise OptionError("cannot buffer and consolidate hostrange output, please select only one")

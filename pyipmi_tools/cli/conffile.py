@@ -75,7 +75,8 @@ when a ``workaround-flags`` line is met.
 
 from __future__ import annotations
 
-import os
+from .. import posixio
+
 
 from .cvalues import (AUTHENTICATION_TYPES, DRIVER_TYPES, PRIVILEGE_LEVELS, SUPPORTED_CIPHER_SUITES, ascii_lower,
                       c_int, k_g_key, strtol_long)
@@ -760,20 +761,20 @@ _MISSING = object()
 
 def _read_file(path: str) -> bytes | object:
     """File contents, ``_MISSING`` if unreadable (access(2) R_OK fails), else raise."""
-    if not path or not os.access(path, os.R_OK):
+    if not path or not posixio.access(path, posixio.R_OK):
         return _MISSING
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = posixio.open(path, posixio.O_RDONLY)
     except OSError:
         raise _ConffileError("Config File Error: configuration file cannot be opened") from None
     chunks = []
     try:
-        while chunk := os.read(fd, 65536):
+        while chunk := posixio.read(fd, 65536):
             chunks.append(chunk)
     except OSError:
         raise _ConffileError("Config File Error: configuration file read error") from None
     finally:
-        os.close(fd)
+        posixio.close(fd)
     return b"".join(chunks)
 
 

@@ -30,8 +30,8 @@ _DIGITS = b"0123456789abcdefghijklmnopqrstuvwxyz"
 def as_bytes(text: str | bytes) -> bytes:
     """Command-line text as the C code sees it (the file system encoding, surrogates kept)."""
     if isinstance(text, str):
-        import os
-        return os.fsencode(text)
+        from ..posixio import fsencode
+        return fsencode(text)
     return bytes(text)
 
 

@@ -23,8 +23,9 @@ behaviour reproduced here, quirks included, is:
 
 from __future__ import annotations
 
+from .. import posixio
+
 import errno as _errno
-import os
 
 from .cvalues import c_int
 
@@ -74,7 +75,7 @@ class HostlistError(ValueError):
     @property
     def strerror(self) -> str:
         """The C ``strerror`` text FreeIPMI prints for this failure."""
-        return os.strerror(self.errno)
+        return posixio.strerror(self.errno)
 
 
 # --------------------------------------------------------------------------- ranges
@@ -568,6 +569,6 @@ def ranged(hosts: Iterable[str]) -> str:
         hl.push(host)
     hl.sort()
     text = hl.ranged_string()
-    if len(os.fsencode(text)) >= RANGED_BUFLEN:
+    if len(posixio.fsencode(text)) >= RANGED_BUFLEN:
         raise HostlistError(text, 0)
     return text

@@ -12,8 +12,9 @@ caller, who must do it in the returned order, because an unknown name prints
 
 from __future__ import annotations
 
+from .. import posixio
+
 import errno
-import os
 from ..record import record, field
 
 from pyipmi_tools.cli.hostlist import (
@@ -101,7 +102,7 @@ def _port_value(port: str) -> int | None:
 def parse_host(text: str) -> HostSpec:
     """Check one host string as network.c does; raise InvalidHost on a bad port or length."""
     name, port_text = split_port(text)
-    if len(os.fsencode(name)) > MAX_HOSTNAME_LEN:
+    if len(posixio.fsencode(name)) > MAX_HOSTNAME_LEN:
         raise InvalidHost(name)
     port = DEFAULT_PORT
     if port_text is not None:
@@ -160,7 +161,7 @@ def _count_hosts(first: list[str], oem: bool) -> int:
         except HostlistError as exc:
             raise HostsFatal(f"fi_hostlist_push: {exc.strerror}") from None
         if added == 0:  # an empty host name (c410x "+ARG"): stale errno
-            raise HostsFatal(f"fi_hostlist_push: {os.strerror(errno.ENOENT)}")
+            raise HostsFatal(f"fi_hostlist_push: {posixio.strerror(errno.ENOENT)}")
     counted.uniq()
     return len(counted)
 

@@ -16,28 +16,47 @@ if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are stri
 __all__ = ["md5", "sha1", "sha256", "hmac_digest", "compare_digest"]
 
 try:
-    from _md5 import md5 as _md5
-    from _sha1 import sha1
-except ImportError:  # a build without the built-in hashes
-    from hashlib import md5 as _md5, sha1
-try:
-    from _sha2 import sha256  # Python 3.12 and later
-except ImportError:
-    try:
-        from _sha256 import sha256
-    except ImportError:
-        from hashlib import sha256
-
-
-try:
     from _operator import _compare_digest as compare_digest  # what hmac.compare_digest wraps
 except ImportError:
     from hmac import compare_digest
 
 
+def _builtin(module: str, name: str) -> Any:
+    """The constructor ``name`` from CPython's built-in ``module``, else from hashlib."""
+    try:
+        return getattr(__import__(module), name)
+    except ImportError:  # a build without the built-in hashes
+        import hashlib
+        return getattr(hashlib, name)
+
+
+# Each hash module is loaded on first use: a session needs one or two of the three.
+_MD5: Any = None
+_SHA1: Any = None
+_SHA256: Any = None
+
+
+def sha1(data: bytes = b"") -> Any:
+    global _SHA1
+    if _SHA1 is None:
+        _SHA1 = _builtin("_sha1", "sha1")
+    return _SHA1(data)
+
+
+def sha256(data: bytes = b"") -> Any:
+    global _SHA256
+    if _SHA256 is None:
+        import sys
+        _SHA256 = _builtin("_sha2" if sys.version_info >= (3, 12) else "_sha256", "sha256")
+    return _SHA256(data)
+
+
 def md5(data: bytes = b"") -> Any:
     """MD5, which IPMI uses as a keyed checksum, not for security (also under FIPS builds)."""
-    return _md5(data, usedforsecurity=False)
+    global _MD5
+    if _MD5 is None:
+        _MD5 = _builtin("_md5", "md5")
+    return _MD5(data, usedforsecurity=False)
 
 
 _BLOCK = 64                        # the block size of all three hashes

@@ -9,7 +9,8 @@ per-host jobs, and the exit status.
 
 from __future__ import annotations
 
-import os
+from .. import posixio
+
 import sys
 
 PROG = "ipmipower"
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             settings = parse_command_line(argv)
         except OptionError as err:
-            write_all(2, os.fsencode(err.text))
+            write_all(2, posixio.fsencode(err.text))
             return 1
         except ConfigFileError as err:
             write_all(2, err.output)
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return leave.code if isinstance(leave.code, int) else 1
     except OSError as err:                      # stdout or stderr closed under us
         try:
-            write_all(2, os.fsencode(f"{PROG}: {err.strerror or err}\n"))
+            write_all(2, posixio.fsencode(f"{PROG}: {err.strerror or err}\n"))
         except OSError:
             pass
         return 1
@@ -61,7 +62,7 @@ def _invoked_name(path: str) -> str:
     """
     directory, _, name = path.rpartition("/")
     if directory and name:
-        for entry in os.environ.get("PATH", "").split(":"):
+        for entry in (posixio.getenv("PATH") or "").split(":"):
             if entry.rstrip("/") == directory:
                 return name
     return path
@@ -74,6 +75,14 @@ def _stderr_trace(line: str) -> None:
 
 def run(settings) -> int:
     """Everything after parsing: hosts, then interactive mode or the power operation."""
+    from ..crypto.confidentiality import use_builtin_aes
+    try:
+        return _run(settings)
+    finally:
+        use_builtin_aes(False)      # back to the default for whatever else runs in this process
+
+
+def _run(settings) -> int:
     from ..outcomes import Outcome
     from . import operations as ops
     from . import options as checks

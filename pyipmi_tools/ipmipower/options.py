@@ -13,8 +13,9 @@ ipmipower's own options have none (``retransmission wait timeout length invalid`
 
 from __future__ import annotations
 
+from .. import posixio
+
 from ..constants import Constant
-import os
 
 from ..cli.common import OptionError
 from ..cli.cvalues import c_int, strtol
@@ -328,7 +329,7 @@ def parse_command_line(argv: list[str]) -> Settings:
     from ..cli import common
     from ..cli.argp import ArgpParser
     from ..cli.conffile import read_config
-    prog = os.path.basename(argv[0]) if argv else "ipmipower"
+    prog = posixio.basename(argv[0]) if argv else "ipmipower"
     parser = ArgpParser(prog, option_table(), DOC, VERSION)
     opts = common.CommonOptions.defaults(common.IPMIPOWER)
     parser.parse(argv, lambda key, value: setattr(opts, "config_file", value), only={"config-file"})

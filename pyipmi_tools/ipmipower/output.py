@@ -11,7 +11,8 @@ carry the C source location. :class:`Fatal` carries one of them to the entry poi
 
 from __future__ import annotations
 
-import os
+from .. import posixio
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
     from collections.abc import Callable
@@ -49,12 +50,12 @@ def write_all(fd: int, data: bytes) -> None:
     """Write every byte to ``fd`` (a pipe may take less than asked)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[posixio.write(fd, view):]
 
 
 def encode(text: str) -> bytes:
     """Text as bytes the way it came in (host names may hold undecodable argv bytes)."""
-    return os.fsencode(text)
+    return posixio.fsencode(text)
 
 
 class Output:

@@ -8,7 +8,7 @@ Tests pass a seeded ``random.Random`` instead; both offer these two methods.
 
 from __future__ import annotations
 
-from os import urandom
+from ..posixio import urandom
 
 
 class SystemBits:

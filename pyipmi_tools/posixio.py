@@ -1,0 +1,52 @@
+"""The few :mod:`os` services the command-line start-up path needs, straight from ``posix``.
+
+``import os`` costs about a millisecond (it builds ``os.environ`` on ``_collections_abc``
+and loads ``posixpath``); ``posix`` is already loaded in every CPython process on a POSIX
+system.  These tools run only there (they are built on ``select`` and UDP sockets).
+
+The environment is read through ``os.environ`` when something has already imported
+:mod:`os` (so changes made through it, as tests do, are seen); otherwise from the copy
+``posix`` took at start-up, which nothing in these tools changes.
+"""
+
+from __future__ import annotations
+
+import sys
+from posix import (O_CLOEXEC, O_NOCTTY, O_RDONLY, O_RDWR, R_OK, W_OK, X_OK, access, close, open, read,
+                   strerror, urandom, write)
+
+__all__ = ["O_CLOEXEC", "O_NOCTTY", "O_RDONLY", "O_RDWR", "R_OK", "W_OK", "X_OK", "access", "basename", "close",
+           "fsdecode", "fsencode", "getenv", "getenvb", "open", "read", "strerror", "urandom", "write"]
+
+_ENCODING = sys.getfilesystemencoding()
+_ERRORS = sys.getfilesystemencodeerrors()
+
+
+def fsencode(name: str | bytes) -> bytes:
+    """``os.fsencode``: str to bytes with the file-system encoding (bytes pass through)."""
+    return name if isinstance(name, bytes) else name.encode(_ENCODING, _ERRORS)
+
+
+def fsdecode(name: str | bytes) -> str:
+    """``os.fsdecode``: the inverse of :func:`fsencode`."""
+    return name if isinstance(name, str) else name.decode(_ENCODING, _ERRORS)
+
+
+def getenvb(name: bytes) -> bytes | None:
+    """An environment variable's raw bytes, or None."""
+    os = sys.modules.get("os")
+    if os is not None:
+        return os.environb.get(name)  # type: ignore[no-any-return]
+    from posix import environ
+    return environ.get(name)
+
+
+def getenv(name: str) -> str | None:
+    """An environment variable, decoded as ``os.environ`` does, or None."""
+    value = getenvb(fsencode(name))
+    return None if value is None else fsdecode(value)
+
+
+def basename(path: str) -> str:
+    """``os.path.basename`` for POSIX paths."""
+    return path.rpartition("/")[2]

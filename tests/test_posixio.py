@@ -1,0 +1,46 @@
+"""pyipmi_tools.posixio matches os for what the command-line path uses, and never imports os."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from pyipmi_tools import posixio
+
+
+def test_matches_os(monkeypatch):
+    for text in ("plain", "caf\u00e9", "bad\udcff"):
+        assert posixio.fsencode(text) == os.fsencode(text)
+        assert posixio.fsdecode(os.fsencode(text)) == os.fsdecode(os.fsencode(text))
+    assert posixio.fsencode(b"x") == b"x" and posixio.fsdecode("x") == "x"
+    monkeypatch.setenv("PYIPMI_POSIXIO_TEST", "v\u00e9")
+    assert posixio.getenv("PYIPMI_POSIXIO_TEST") == "v\u00e9"
+    assert posixio.getenvb(b"PYIPMI_POSIXIO_TEST") == os.environb[b"PYIPMI_POSIXIO_TEST"]
+    monkeypatch.delenv("PYIPMI_POSIXIO_TEST")
+    assert posixio.getenv("PYIPMI_POSIXIO_TEST") is None
+    assert posixio.basename("/usr/sbin/ipmipower") == "ipmipower" == posixio.basename("ipmipower")
+
+
+def test_environment_without_os_loaded():
+    code = ("import sys; import pyipmi_tools.posixio as p; "
+            "print(p.getenv('PYIPMI_X'), 'os' in sys.modules)")
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYIPMI_X": "42", "PYTHONPATH": os.path.dirname(os.path.dirname(posixio.__file__))})
+    assert out.stdout.split() == ["42", "False"]
+
+
+def test_ipmipower_stat_path_imports_neither_os_nor_heavy_modules():
+    """The modules a one-host run needs do not pull in what start-up time was cut from."""
+    root = os.path.dirname(os.path.dirname(posixio.__file__))
+    code = ("import sys\n"
+            "from pyipmi_tools.ipmipower import main, options, operations, output\n"
+            "from pyipmi_tools.session import lan20\n"
+            "from pyipmi_tools import transport\n"
+            "from pyipmi_tools.cli import conffile, hostlist, hosts\n"
+            "heavy = ('os', 'typing', 'dataclasses', 'enum', 'socket', 'selectors', 'hashlib', 'random',\n"
+            "         'cryptography', 're', 'collections', 'functools', 'signal')\n"
+            "print(sorted(m for m in heavy if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": root})
+    assert out.stdout.strip() == "[]"

@@ -12,10 +12,10 @@ The environment is read through ``os.environ`` when something has already import
 from __future__ import annotations
 
 import sys
-from posix import (O_CLOEXEC, O_NOCTTY, O_RDONLY, O_RDWR, R_OK, W_OK, X_OK, access, close, open, read,
+from posix import (O_CLOEXEC, O_NOCTTY, O_RDONLY, O_RDWR, R_OK, W_OK, X_OK, _exit, access, close, open, read,
                    strerror, urandom, write)
 
-__all__ = ["O_CLOEXEC", "O_NOCTTY", "O_RDONLY", "O_RDWR", "R_OK", "W_OK", "X_OK", "access", "basename", "close",
+__all__ = ["exit_now", "O_CLOEXEC", "O_NOCTTY", "O_RDONLY", "O_RDWR", "R_OK", "W_OK", "X_OK", "access", "basename", "close",
            "fsdecode", "fsencode", "getenv", "getenvb", "open", "read", "strerror", "urandom", "write"]
 
 _ENCODING = sys.getfilesystemencoding()
@@ -50,3 +50,19 @@ def getenv(name: str) -> str | None:
 def basename(path: str) -> str:
     """``os.path.basename`` for POSIX paths."""
     return path.rpartition("/")[2]
+
+
+def exit_now(status: int) -> None:
+    """End the process with ``status`` once a command-line tool has written everything.
+
+    Skips the interpreter's teardown (freeing every module and object: about 2 ms, a
+    sixth of an ``ipmipower --stat``).  The tools write their output with unbuffered
+    ``write()`` calls; anything left in ``sys.stdout``/``sys.stderr`` is flushed first.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    _exit(status)

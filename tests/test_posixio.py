@@ -44,3 +44,13 @@ def test_ipmipower_stat_path_imports_neither_os_nor_heavy_modules():
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": root})
     assert out.stdout.strip() == "[]"
+
+
+def test_exit_now_flushes_buffered_output_and_keeps_the_status():
+    root = os.path.dirname(os.path.dirname(posixio.__file__))
+    code = ("import atexit, sys; from pyipmi_tools.posixio import exit_now\n"
+            "atexit.register(lambda: print('teardown ran'))\n"
+            "print('buffered line'); sys.stderr.write('err line\\n'); exit_now(3)\n")
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
+                          env={"PYTHONPATH": root})
+    assert (done.returncode, done.stdout, done.stderr) == (3, "buffered line\n", "err line\n")

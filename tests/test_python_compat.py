@@ -23,3 +23,20 @@ def test_importing_the_package_is_cheap() -> None:
     code = "import sys, pyipmi_tools; print(sorted(m for m in sys.modules if m.startswith(('pyipmi_tools', 'cryptography'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.stdout.strip() == "['pyipmi_tools']"
+
+
+def test_bundle_output_needs_nothing_newer_than_python_3_10(tmp_path: Path) -> None:
+    """The single-file tools' own code (their __main__) and everything bundled with it run on 3.10."""
+    import zipfile
+
+    from tests.support.bundled import TOOLS, build
+    vermin = require_tool("vermin")
+    bundle = build(tmp_path / "bundle")
+    for tool in TOOLS:                                  # the same modules in each, a __main__ of its own
+        with zipfile.ZipFile(bundle / tool) as archive:
+            sources = [n for n in archive.namelist() if n.endswith(".py")]
+            assert "__main__.py" in sources and "configobj/__init__.py" in sources
+            archive.extractall(tmp_path / "src" / tool, members=sources if tool == TOOLS[0] else ["__main__.py"])
+    result = subprocess.run([vermin, "--target=3.10-", "--violations", "--no-tips", "--eval-annotations",
+                             str(tmp_path / "src")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

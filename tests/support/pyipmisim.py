@@ -109,7 +109,9 @@ class PyipmiSim:
     """One running pyipmi-sim process (start with :meth:`start`, stop with :meth:`stop`)."""
 
     def __init__(self, workdir: Path, args: Sequence[object] = (), *, name: str = "pyipmi-sim",
-                 address: str = "127.0.0.1", ports: Iterable[int] = (), groups: Sequence[Group] = ()) -> None:
+                 address: str = "127.0.0.1", ports: Iterable[int] = (), groups: Sequence[Group] = (),
+                 command: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> None:
+        """*command* runs the simulator (default: ``bin/pyipmi-sim`` with this Python); *env* its environment."""
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.name = name
@@ -119,8 +121,9 @@ class PyipmiSim:
         self.groups = {g.name: g for g in groups}
         self.ports = list(ports) or [p for g in groups for p in g.ports]
         self.args = [str(a) for a in args]
-        self._proc = ManagedProcess([sys.executable, str(SHIM), *self.args, "--state-file", str(self.state_path)],
-                                    log_path=self.log_path, cwd=self.workdir)
+        program = list(command) if command is not None else [sys.executable, str(SHIM)]
+        self._proc = ManagedProcess([*program, *self.args, "--state-file", str(self.state_path)],
+                                    log_path=self.log_path, cwd=self.workdir, env=env)
 
     # -- life cycle ------------------------------------------------------------------------------
     @property

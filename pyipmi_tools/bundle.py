@@ -68,6 +68,7 @@ import sys
 TOOL = {tool!r}
 ENTRY = {entry!r}
 MODULES = {modules!r}
+PACKS = {packs!r}
 
 
 class _BundleFinder:
@@ -104,21 +105,34 @@ class _BundleFinder:
     def get_source(self, name):
         return self.reader.get_data(MODULES[name][0] + ".py").decode("utf-8")
 
+    def _open_pack(self):
+        """Read the index of this interpreter's bytecode pack (stored uncompressed at PACKS[tag])."""
+        self.pack = {{}}
+        offset = PACKS.get(self.tag)
+        if offset is None:
+            return
+        handle = open(self.archive, "rb")
+        handle.seek(offset)
+        head = handle.read(8)
+        if head[:4] != self.magic:
+            handle.close()
+            return
+        import marshal
+        size = int.from_bytes(head[4:], "little")
+        self.pack = marshal.loads(handle.read(size))
+        self.pack_file = handle
+        self.pack_base = offset + 8 + size
+
     def get_code(self, name):
         rel = MODULES[name][0]
-        pack = self.pack
-        if pack is None:
-            # One read for all modules: each get_data() reopens the archive.
+        if self.pack is None:
+            self._open_pack()
+        entry = self.pack.get(rel)
+        if entry is not None:
+            # One seek and read per module, straight from the file (get_data() reopens the zip).
             import marshal
-            try:
-                data = self.reader.get_data("__bytecode__/" + self.tag + ".pack")
-            except OSError:             # none for this interpreter
-                data = b""
-            pack = self.pack = marshal.loads(memoryview(data)[4:]) if data[:4] == self.magic else {{}}
-        code = pack.get(rel)
-        if code is not None:
-            import marshal
-            return marshal.loads(code)
+            self.pack_file.seek(self.pack_base + entry[0])
+            return marshal.loads(self.pack_file.read(entry[1]))
         return compile(self.reader.get_data(rel + ".py"), rel + ".py", "exec", dont_inherit=True)
 
 
@@ -249,20 +263,28 @@ def _compile_for(python: str, sources: Sequence[tuple[str, Path, str]], outdir: 
 
 
 def _pack(compiled: Path, rels: Sequence[str]) -> bytes:
-    """One interpreter's bytecode for every module, as its magic number + marshal({path: code}).
+    """One interpreter's bytecode for every module, read at start-up with one seek per module.
 
-    The code objects stay marshalled inside the table (a module's is unmarshalled when it
-    is imported); the table itself is marshalled with the bundle builder's ``marshal``,
-    whose format (bytes in a dict) every Python 3 reads.
+    Layout: the interpreter's magic number, the index length (4 bytes, little-endian), the
+    index (``marshal`` of {archive path: (start, length)}, a format every Python 3 reads),
+    then the marshalled code objects one after another.
     """
     import marshal
-    table = {}
+    index = {}
+    codes = []
     magic = b""
+    start = 0
     for rel in rels:
         data = (compiled / (rel + ".pyc")).read_bytes()
         magic = magic or data[:4]
-        table[rel] = data[16:]
-    return magic + marshal.dumps(table, 4)
+        index[rel] = (start, len(data) - 16)
+        codes.append(data[16:])
+        start += len(data) - 16
+    table = marshal.dumps(index, 4)
+    return magic + len(table).to_bytes(4, "little") + table + b"".join(codes)
+
+
+_LOCAL_HEADER_LEN = 30      # a zip local file header without its name and extra field
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -289,41 +311,64 @@ def build(outdir: Path, pythons: Sequence[str] = (), shebang: str = DEFAULT_SHEB
     tools = list(tools)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    head = f"#!{shebang}\n".encode()
     with tempfile.TemporaryDirectory(prefix="pyipmi-bundle-") as tmp:
+        tags: list[str] = []
+        pythons = list(dict.fromkeys(pythons or [sys.executable]))
+        for python in pythons:
+            tag = _compile_for(python, [(rel, path, rel + ".py") for rel, path in sources], Path(tmp, "out"))
+            if tag not in tags:
+                tags.append(tag)
+        # The packs come first in the archive, so their offsets in the file are known before
+        # __main__ (which holds them) is written.
+        bytecode = [(f"__bytecode__/{tag}.pack", _pack(Path(tmp, "out", tag), [rel for rel, _ in sources]))
+                    for tag in tags]
+        packs = {}
+        offset = len(head)
+        for (name, data), tag in zip(bytecode, tags):
+            offset += _LOCAL_HEADER_LEN + len(name.encode())
+            packs[tag] = offset
+            offset += len(data)
         mains = {}
+        roots = tuple(sorted({*THIRD_PARTY, "pyipmi_tools"}))
         for tool in tools:
             mains[tool] = Path(tmp, "mains", tool, "__main__.py")
             mains[tool].parent.mkdir(parents=True)
-            roots = tuple(sorted({*THIRD_PARTY, "pyipmi_tools"}))
-            mains[tool].write_text(_MAIN_TEMPLATE.format(tool=tool, entry=TOOLS[tool], modules=modules, roots=roots))
-        tags: list[str] = []
-        for python in dict.fromkeys(pythons or [sys.executable]):
-            jobs = [(rel, path, rel + ".py") for rel, path in sources]
-            if not tags:
-                jobs += [(f"__mains__/{tool}/__main__", path, "__main__.py") for tool, path in mains.items()]
-            tag = _compile_for(python, jobs, Path(tmp, "out"))
-            if tag not in tags:
-                tags.append(tag)
-        bytecode = [(f"__bytecode__/{tag}.pack", _pack(Path(tmp, "out", tag), [rel for rel, _ in sources]))
-                    for tag in tags]
+            mains[tool].write_text(_MAIN_TEMPLATE.format(tool=tool, entry=TOOLS[tool], modules=modules, roots=roots,
+                                                         packs=packs))
+        _compile_for(pythons[0], [(f"__mains__/{tool}/__main__", path, "__main__.py") for tool, path in mains.items()],
+                     Path(tmp, "out"))
         written = []
         for tool in tools:
             target = outdir / tool
             partial = outdir / f".{tool}.tmp"
             with open(partial, "wb") as out:
-                out.write(f"#!{shebang}\n".encode())
+                out.write(head)
                 with zipfile.ZipFile(out, "w") as archive:
+                    for name, data in bytecode:
+                        _add(archive, name, data)
                     _add(archive, "__main__.py", mains[tool].read_bytes())
                     main_pyc = Path(tmp, "out", tags[0], "__mains__", tool, "__main__.pyc")
                     _add(archive, "__main__.pyc", main_pyc.read_bytes())
                     for rel, path in sources:
                         _add(archive, rel + ".py", path.read_bytes())
-                    for name, data in sorted(extras) + bytecode:
+                    for name, data in sorted(extras):
                         _add(archive, name, data)
+            _check_pack_offsets(partial, bytecode, packs, tags)
             os.chmod(partial, 0o755)
             os.replace(partial, target)
             written.append(target)
     return written
+
+
+def _check_pack_offsets(path: Path, bytecode: Sequence[tuple[str, bytes]], packs: dict[str, int],
+                        tags: Sequence[str]) -> None:
+    """The offsets baked into __main__ must be where the packs really are."""
+    with open(path, "rb") as handle:
+        for (name, data), tag in zip(bytecode, tags):
+            handle.seek(packs[tag])
+            if handle.read(16) != data[:16]:
+                raise BundleError(f"{name} is not at offset {packs[tag]} of {path}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

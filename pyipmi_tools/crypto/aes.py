@@ -271,11 +271,6 @@ def _build_tables() -> None:
     _TD = (list(td[0:256]), list(td[256:512]), list(td[512:768]), list(td[768:]))
 
 
-def _sub_word(w: int) -> int:
-    s = _SBOX
-    return (s[w >> 24] << 24) | (s[(w >> 16) & 0xFF] << 16) | (s[(w >> 8) & 0xFF] << 8) | s[w & 0xFF]
-
-
 class Aes128:
     """One AES-128 key, expanded for both directions."""
 
@@ -286,24 +281,23 @@ class Aes128:
             raise ValueError(f"AES-128 key must be 16 bytes, got {len(key)}")
         if _TE is None:
             _build_tables()
-        w = [int.from_bytes(key[i:i + 4], "big") for i in range(0, 16, 4)]
-        for i in range(4, 4 * (_ROUNDS + 1)):
-            t = w[i - 1]
-            if i % 4 == 0:
-                t = _sub_word(((t << 8) | (t >> 24)) & 0xFFFFFFFF) ^ (_RCON[i // 4 - 1] << 24)
-            w.append(w[i - 4] ^ t)
+        s = _SBOX
+        w0, w1, w2, w3 = (int.from_bytes(key[i:i + 4], "big") for i in range(0, 16, 4))
+        w = [w0, w1, w2, w3]
+        for rcon in _RCON:                  # FIPS-197 5.2: SubWord(RotWord(w3)) ^ Rcon
+            w0 ^= ((s[(w3 >> 16) & 0xFF] << 24) | (s[(w3 >> 8) & 0xFF] << 16) | (s[w3 & 0xFF] << 8)
+                   | s[w3 >> 24]) ^ (rcon << 24)
+            w1 ^= w0
+            w2 ^= w1
+            w3 ^= w2
+            w += (w0, w1, w2, w3)
         self._enc = w
         # The equivalent inverse cipher (FIPS-197 5.3.5): reversed round keys, with
         # InvMixColumns applied to all but the first and last.
         assert _TD is not None
         td0, td1, td2, td3 = _TD
-        s = _SBOX
-        dec = list(w[40:44])
-        for r in range(_ROUNDS - 1, 0, -1):
-            for k in w[4 * r:4 * r + 4]:
-                dec.append(td0[s[k >> 24]] ^ td1[s[(k >> 16) & 0xFF]] ^ td2[s[(k >> 8) & 0xFF]] ^ td3[s[k & 0xFF]])
-        dec.extend(w[0:4])
-        self._dec = dec
+        self._dec = w[40:44] + [td0[s[k >> 24]] ^ td1[s[(k >> 16) & 0xFF]] ^ td2[s[(k >> 8) & 0xFF]] ^ td3[s[k & 0xFF]]
+                                for r in range(_ROUNDS - 1, 0, -1) for k in w[4 * r:4 * r + 4]] + w[0:4]
 
     def encrypt_block(self, block: bytes) -> bytes:
         assert _TE is not None

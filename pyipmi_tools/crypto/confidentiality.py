@@ -61,9 +61,9 @@ def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
     _check_key_iv(key, iv)
     if len(data) % AES_BLOCK_LEN:
         raise ConfidentialityError(f"{'ciphertext' if decrypt else 'plaintext'} length is not a multiple of 16")
-    if aes_provider() == "builtin":
-        from . import aes
-        return (aes.cbc_decrypt if decrypt else aes.cbc_encrypt)(bytes(key), bytes(iv), bytes(data))
+    if (_provider or aes_provider()) == "builtin":
+        from .aes import cbc_decrypt, cbc_encrypt
+        return (cbc_decrypt if decrypt else cbc_encrypt)(bytes(key), bytes(iv), bytes(data))
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     cipher = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv)))

@@ -36,14 +36,27 @@ class Reader:
     def rest(self) -> bytes:
         return self.take(self.remaining)
 
+    # The fixed-size readers are written out: they are most of the calls a packet makes.
     def u8(self, what: str = "byte") -> int:
-        return self.take(1, what)[0]
+        pos = self._pos
+        if pos >= self._end:
+            raise DecodeError(f"truncated {what}: need 1 bytes, have {self.remaining}")
+        self._pos = pos + 1
+        return self._data[pos]
 
     def u16(self, what: str = "16-bit field") -> int:
-        return int.from_bytes(self.take(2, what), "little")
+        pos = self._pos
+        if pos + 2 > self._end:
+            raise DecodeError(f"truncated {what}: need 2 bytes, have {self.remaining}")
+        self._pos = pos + 2
+        return int.from_bytes(self._data[pos:pos + 2], "little")
 
     def u32(self, what: str = "32-bit field") -> int:
-        return int.from_bytes(self.take(4, what), "little")
+        pos = self._pos
+        if pos + 4 > self._end:
+            raise DecodeError(f"truncated {what}: need 4 bytes, have {self.remaining}")
+        self._pos = pos + 4
+        return int.from_bytes(self._data[pos:pos + 4], "little")
 
     def expect_end(self, what: str) -> None:
         if self.remaining:

@@ -4,7 +4,7 @@ Python finds, opens, reads and checks one ``.pyc`` file per module: some 60 micr
 each, about 3 ms for the fifty modules of an ``ipmipower --stat``, which is most of what
 is left between us and FreeIPMI's 7 ms.  The shims in ``bin/`` call :func:`install`
 before importing the tool; the finder it installs serves ``pyipmi_tools`` modules from
-``__pycache__/startpack.<cache tag>.pack`` (one open, one seek and read per module) and
+``__pycache__/startpack.<tool>.<cache tag>.pack`` (one open, one seek and read per module) and
 :func:`save` (called by the shim after the run) rewrites that file when a module was
 missing from it or changed.
 
@@ -101,22 +101,21 @@ class _PackFinder:
 _finder: _PackFinder | None = None
 
 
-def pack_path(root: str) -> str | None:
-    """Where the pack for this interpreter lives (None: bytecode writing is off)."""
+def pack_path(root: str, tool: str) -> str:
+    """Where ``tool``'s pack for this interpreter lives (each tool imports its own set)."""
     directory = root + "/pyipmi_tools/__pycache__"
     prefix = sys.pycache_prefix
     if prefix:
         directory = prefix.rstrip("/") + "/" + directory.lstrip("/")
-    return f"{directory}/startpack.{sys.implementation.cache_tag}.pack"
+    return f"{directory}/startpack.{tool}.{sys.implementation.cache_tag}.pack"
 
 
-def install(root: str) -> None:
-    """Serve ``pyipmi_tools`` modules under ``root`` from the pack, where it is current."""
+def install(root: str, tool: str) -> None:
+    """Serve ``pyipmi_tools`` modules under ``root`` from ``tool``'s pack, where it is current."""
     global _finder
-    path = pack_path(root)
-    if path is None or _finder is not None:
+    if _finder is not None:
         return
-    _finder = _PackFinder(root, path)
+    _finder = _PackFinder(root, pack_path(root, tool))
     sys.meta_path.insert(0, _finder)
 
 

@@ -19,7 +19,7 @@ import sys
 root = sys.argv[1]
 sys.path.insert(0, root)
 from pyipmi_tools import startpack
-startpack.install(root)
+startpack.install(root, 'probe')
 import pyipmi_tools.cli.hostlist, pyipmi_tools.record
 for name in ("pyipmi_tools.cli.hostlist", "pyipmi_tools.record", "pyipmi_tools.cli"):
     print(name, type(sys.modules[name].__spec__.loader).__name__)
@@ -46,7 +46,7 @@ def probe(tree: Path, cache: Path, **env: str) -> list[str]:
 
 def pack_file(tree: Path, cache: Path) -> Path:
     return Path(str(cache) + str(tree)) / "pyipmi_tools" / "__pycache__" / \
-        f"startpack.{sys.implementation.cache_tag}.pack"
+        f"startpack.probe.{sys.implementation.cache_tag}.pack"
 
 
 def test_second_run_is_served_from_the_pack(tree: Path, tmp_path: Path) -> None:

@@ -211,31 +211,13 @@ class HostRunner:
 
     def _write_file(self, index: int, lines: list[str]) -> int:
         """Write the checkout next to its destination, then rename it into place."""
-        import tempfile
+        from ..atomicfile import replace_file
         path = self.settings.filename
         if os.path.isdir(path):
             self.output.err(index, "fopen: Is a directory")
             return 1
-        directory = os.path.dirname(os.path.abspath(path))
         try:
-            fd, temp = tempfile.mkstemp(prefix=".pyipmi-config-", dir=directory)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(os.fsencode("".join(lines)))
-                try:
-                    mode = os.stat(path).st_mode & 0o7777
-                except OSError:
-                    umask = os.umask(0)
-                    os.umask(umask)
-                    mode = 0o666 & ~umask
-                os.chmod(temp, mode)
-                os.replace(temp, path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
+            replace_file(path, os.fsencode("".join(lines)))
         except OSError as err:
             self.output.err(index, f"fopen: {err.strerror}")
             return 1

@@ -15,13 +15,13 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Callable, Optional, TextIO
 
 from .. import transport
+from ..atomicfile import replace_file
 from .bmc import SimulatedBmc
 from .network import Impairment
 from ..crypto.suites import SUPPORTED_SUITES
@@ -259,15 +259,4 @@ class StateFile:
     def _replace(self) -> None:
         parts = (f"{json.dumps(s.key)}: {self._text[s]}" for s in self.servers)
         body = "{\n" + ",\n".join(parts) + "\n}\n"
-        directory = os.path.dirname(os.path.abspath(self.path))
-        handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(body)
-            os.replace(temp, self.path)
-        except BaseException:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
+        replace_file(self.path, body.encode("utf-8"), mode=0o600)     # it holds the users' passwords

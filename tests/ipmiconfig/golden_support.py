@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.ipmipower.golden_support import run_batch
+from tests.ipmipower.golden_support import GhmiBmc, IpmiSimBmc, run_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_BIN = ROOT / "bin"
@@ -77,20 +77,6 @@ class Sim:
     k_g: str | None = None
     slow: float | None = None
     boot_device: str | None = None
-
-
-@dataclass(frozen=True)
-class IpmiSimBmc:
-    """One OpenIPMI ipmi_sim (ordinary namespace)."""
-
-    power: bool = False
-
-
-@dataclass(frozen=True)
-class GhmiBmc:
-    """One pyghmi BMC (IPMI 2.0, cipher suite 3 only; ordinary namespace)."""
-
-    power: bool = False
 
 
 BmcSpec = Sim | IpmiSimBmc | GhmiBmc | None

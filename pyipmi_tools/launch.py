@@ -1,0 +1,43 @@
+"""How the scripts in ``bin/`` start a tool: load the run's modules from the start-up pack,
+run the tool's ``main``, and end without the interpreter's teardown.
+
+The scripts run with ``python3 -S``: the command-line tools need nothing outside the
+standard library, and on some machines ``site`` alone costs more than FreeIPMI's whole
+run.  Each script puts the checkout it lives in (Python resolves symlinks to the script)
+in front of ``sys.path``; a copy bind-mounted elsewhere finds the package on
+``PYTHONPATH`` instead.
+"""
+
+from __future__ import annotations
+
+import sys
+
+ROOT = __file__.rpartition("/")[0].rpartition("/")[0] or "."     # the directory holding pyipmi_tools/
+
+
+def run(tool: str, module: str, argv: list[str] | None = None) -> None:
+    """Run ``module``'s ``main`` (with ``argv``, or reading ``sys.argv``) and exit with its status."""
+    from . import startpack
+    startpack.install(ROOT, tool)
+    main = __import__(module, fromlist=["main"]).main
+    status = main() if argv is None else main(argv)
+    startpack.save()
+    from .posixio import exit_now
+    exit_now(status)
+
+
+def sibling(name: str) -> str:
+    """``name`` in the directory of the script as invoked (symlinks not resolved), as an
+    absolute path: ``os.path.abspath`` without importing ``os``."""
+    invoked = sys.argv[0]
+    if not invoked.startswith("/"):
+        from posix import getcwd
+        invoked = getcwd() + "/" + invoked
+    parts: list[str] = []
+    for part in invoked.split("/")[:-1]:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/" + "/".join(parts + [name])

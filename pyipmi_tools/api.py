@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import types
 from .record import record, replace
-from typing import Any, Callable, Generator, Iterable, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Union
 
 from . import transport
 from .commands import Request, raw_spec
@@ -46,14 +46,16 @@ from .session.timing import IPMIPOWER_TIMING, LIBFREEIPMI_TIMING, Timing
 from .wire.message import Message
 from .workarounds import Workarounds, parse_workarounds
 
+if TYPE_CHECKING:
+    from .session.job import Script
+    from .session.trace import TraceSink
+
+    Operation = Union[str, Callable[["Operations"], Script]]
+
 __all__ = ["Bmc", "BootDevice", "BootFlags", "BootOption", "ChassisControl", "ChassisStatus", "DeviceId",
            "Driver", "Flavor", "IpmiError", "OPERATIONS", "Operations", "Outcome", "PowerRestorePolicy",
            "Privilege", "run_many", "split_host_port"]
 
-Step = Union[Send, Request]
-Script = Generator[Step, Message, Any]
-TraceSink = Callable[[str], None]
-Operation = Union[str, Callable[["Operations"], Script]]
 
 
 POWER_ACTIONS = {

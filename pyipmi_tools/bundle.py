@@ -34,6 +34,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .startpack import PACK_FORMAT, encode_pack
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 THIRD_PARTY = ("configobj", "tabulate")
 #: ``-S``: no site-packages processing, often the largest part of Python's start-up; the
@@ -106,22 +108,26 @@ class _BundleFinder:
         return self.reader.get_data(MODULES[name][0] + ".py").decode("utf-8")
 
     def _open_pack(self):
-        """Read the index of this interpreter's bytecode pack (stored uncompressed at PACKS[tag])."""
+        """Read the index of this interpreter's bytecode pack (stored uncompressed at PACKS[tag]).
+
+        The pack is pyipmi_tools.startpack's format; this reader cannot import that module,
+        since it is what makes the bundled modules importable.
+        """
         self.pack = {{}}
         offset = PACKS.get(self.tag)
         if offset is None:
             return
         handle = open(self.archive, "rb")
         handle.seek(offset)
-        head = handle.read(8)
-        if head[:4] != self.magic:
+        head = handle.read({header_len})
+        if head[:-4] != {pack_format!r} + self.magic:
             handle.close()
             return
         import marshal
-        size = int.from_bytes(head[4:], "little")
+        size = int.from_bytes(head[-4:], "little")
         self.pack = marshal.loads(handle.read(size))
         self.pack_file = handle
-        self.pack_base = offset + 8 + size
+        self.pack_base = offset + {header_len} + size
 
     def get_code(self, name):
         rel = MODULES[name][0]
@@ -263,25 +269,10 @@ def _compile_for(python: str, sources: Sequence[tuple[str, Path, str]], outdir: 
 
 
 def _pack(compiled: Path, rels: Sequence[str]) -> bytes:
-    """One interpreter's bytecode for every module, read at start-up with one seek per module.
-
-    Layout: the interpreter's magic number, the index length (4 bytes, little-endian), the
-    index (``marshal`` of {archive path: (start, length)}, a format every Python 3 reads),
-    then the marshalled code objects one after another.
-    """
-    import marshal
-    index = {}
-    codes = []
-    magic = b""
-    start = 0
-    for rel in rels:
-        data = (compiled / (rel + ".pyc")).read_bytes()
-        magic = magic or data[:4]
-        index[rel] = (start, len(data) - 16)
-        codes.append(data[16:])
-        start += len(data) - 16
-    table = marshal.dumps(index, 4)
-    return magic + len(table).to_bytes(4, "little") + table + b"".join(codes)
+    """One interpreter's bytecode for every module, in the start-up pack format (startpack.py)."""
+    pycs = {rel: (compiled / (rel + ".pyc")).read_bytes() for rel in rels}
+    magic = next(iter(pycs.values()))[:4]
+    return encode_pack(magic, [(rel, pyc[16:], ()) for rel, pyc in pycs.items()])
 
 
 _LOCAL_HEADER_LEN = 30      # a zip local file header without its name and extra field
@@ -335,7 +326,8 @@ def build(outdir: Path, pythons: Sequence[str] = (), shebang: str = DEFAULT_SHEB
             mains[tool] = Path(tmp, "mains", tool, "__main__.py")
             mains[tool].parent.mkdir(parents=True)
             mains[tool].write_text(_MAIN_TEMPLATE.format(tool=tool, entry=TOOLS[tool], modules=modules, roots=roots,
-                                                         packs=packs))
+                                                         packs=packs, pack_format=PACK_FORMAT,
+                                                         header_len=len(PACK_FORMAT) + 8))
         _compile_for(pythons[0], [(f"__mains__/{tool}/__main__", path, "__main__.py") for tool, path in mains.items()],
                      Path(tmp, "out"))
         written = []

@@ -15,7 +15,7 @@ import sys
 from posix import (O_CLOEXEC, O_NOCTTY, O_RDONLY, O_RDWR, R_OK, W_OK, X_OK, _exit, access, close, open, read,
                    strerror, urandom, write)
 
-__all__ = ["exit_now", "O_CLOEXEC", "O_NOCTTY", "O_RDONLY", "O_RDWR", "R_OK", "W_OK", "X_OK", "access", "basename", "close",
+__all__ = ["exit_now", "write_all", "O_CLOEXEC", "O_NOCTTY", "O_RDONLY", "O_RDWR", "R_OK", "W_OK", "X_OK", "access", "basename", "close",
            "fsdecode", "fsencode", "getenv", "getenvb", "open", "read", "strerror", "urandom", "write"]
 
 _ENCODING = sys.getfilesystemencoding()
@@ -30,6 +30,13 @@ def fsencode(name: str | bytes) -> bytes:
 def fsdecode(name: str | bytes) -> str:
     """``os.fsdecode``: the inverse of :func:`fsencode`."""
     return name if isinstance(name, str) else name.decode(_ENCODING, _ERRORS)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte to ``fd`` (a pipe may take less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[write(fd, view):]
 
 
 def getenvb(name: bytes) -> bytes | None:

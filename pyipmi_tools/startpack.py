@@ -25,7 +25,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
     from typing import Any
 
-_FORMAT = b"pyipmi-startpack-1\n"
+PACK_FORMAT = b"pyipmi-startpack-1\n"
+
+
+def encode_pack(magic: bytes, entries: list[tuple[str, bytes, tuple]]) -> bytes:
+    """A pack: this format line, the interpreter's magic number, the index length (4 bytes,
+    little-endian), the index -- ``marshal`` of {name: (start, length, *details)} -- and the
+    marshalled code objects one after another.  The single-file builds use the same format.
+    """
+    import marshal
+    index = {}
+    start = 0
+    for name, code, details in entries:
+        index[name] = (start, len(code), *details)
+        start += len(code)
+    table = marshal.dumps(index, 4)
+    return PACK_FORMAT + magic + len(table).to_bytes(4, "little") + table + b"".join(c for _, c, _ in entries)
 
 
 class _PackFinder:
@@ -34,7 +49,7 @@ class _PackFinder:
     def __init__(self, root: str, path: str) -> None:
         self.root = root                    # the directory holding pyipmi_tools/
         self.path = path
-        self.index: dict[str, tuple[str, bool, int, int, int, int]] = {}
+        self.index: dict[str, tuple[int, int, str, bool, int, int]] = {}
         self.base = 0
         self.file: Any = None
         self.stale = False                  # a module was missing or changed: rewrite at save()
@@ -46,12 +61,12 @@ class _PackFinder:
         try:
             import marshal
             magic = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
-            if handle.read(len(_FORMAT)) != _FORMAT or handle.read(4) != magic:
+            if handle.read(len(PACK_FORMAT)) != PACK_FORMAT or handle.read(4) != magic:
                 raise ValueError("not a pack for this interpreter")
             size = int.from_bytes(handle.read(4), "little")
             self.index = marshal.loads(handle.read(size))
             self.base = handle.tell()
-            end = max((entry[4] + entry[5] for entry in self.index.values()), default=0)
+            end = max((entry[0] + entry[1] for entry in self.index.values()), default=0)
             if fstat(handle.fileno()).st_size != self.base + end:
                 raise ValueError("truncated pack")
             self.file = handle
@@ -67,7 +82,7 @@ class _PackFinder:
         if entry is None:
             self.stale = True
             return None
-        source, is_package, mtime_ns, size, _start, _length = entry
+        _start, _length, source, is_package, mtime_ns, size = entry
         try:
             st = stat(self.root + "/" + source)
         except OSError:
@@ -88,13 +103,12 @@ class _PackFinder:
 
     def exec_module(self, module: Any) -> None:
         import marshal
-        entry = self.index[module.__spec__.name]
-        self.file.seek(self.base + entry[4])
-        module.__file__ = module.__spec__.origin
-        exec(marshal.loads(self.file.read(entry[5])), module.__dict__)
+        start, length = self.index[module.__spec__.name][:2]
+        self.file.seek(self.base + start)
+        exec(marshal.loads(self.file.read(length)), module.__dict__)
 
     def get_source(self, name: str) -> str:
-        with open(self.root + "/" + self.index[name][0], encoding="utf-8") as handle:
+        with open(self.root + "/" + self.index[name][2], encoding="utf-8") as handle:
             return handle.read()
 
 
@@ -134,9 +148,7 @@ def _write(finder: _PackFinder) -> None:
     import marshal
     import os
     root = finder.root
-    index: dict[str, tuple[str, bool, int, int, int, int]] = {}
-    codes = []
-    start = 0
+    entries = []
     for name, module in sorted(sys.modules.items()):
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
         if not name.startswith("pyipmi_tools.") or not origin.startswith(root + "/"):
@@ -145,14 +157,10 @@ def _write(finder: _PackFinder) -> None:
         with open(origin, "rb") as handle:
             st = os.fstat(handle.fileno())
             code = marshal.dumps(compile(handle.read(), origin, "exec", dont_inherit=True))
-        is_package = source.endswith("/__init__.py")
-        index[name] = (source, is_package, st.st_mtime_ns, st.st_size, start, len(code))
-        codes.append(code)
-        start += len(code)
-    table = marshal.dumps(index)
+        entries.append((name, code, (source, source.endswith("/__init__.py"), st.st_mtime_ns, st.st_size)))
     magic = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
     os.makedirs(os.path.dirname(finder.path), exist_ok=True)
     partial = f"{finder.path}.{os.getpid()}.tmp"
     with open(partial, "wb") as out:
-        out.write(_FORMAT + magic + len(table).to_bytes(4, "little") + table + b"".join(codes))
+        out.write(encode_pack(magic, entries))
     os.replace(partial, finder.path)

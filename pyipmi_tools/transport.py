@@ -144,15 +144,15 @@ class _Key:
 class _Poll:
     """The part of :mod:`selectors` used here, for reading only, over ``epoll`` or ``poll``.
 
-    ``edge_free_files``: use ``poll``, which (unlike ``epoll``) also accepts regular files,
+    ``regular_files``: use ``poll``, which (unlike ``epoll``) also accepts regular files,
     for a caller that watches a standard input that may be one.
     """
 
     __slots__ = ("_poll", "_keys", "_millis")
 
-    def __init__(self, edge_free_files: bool = False) -> None:
+    def __init__(self, regular_files: bool = False) -> None:
         epoll = getattr(select, "epoll", None)
-        self._millis = edge_free_files or epoll is None     # poll() takes milliseconds
+        self._millis = regular_files or epoll is None     # poll() takes milliseconds
         self._poll = select.poll() if self._millis else epoll()  # type: ignore[misc]
         self._keys: dict[int, _Key] = {}
 
@@ -386,7 +386,7 @@ class Multiplexer:
     """
 
     def __init__(self) -> None:
-        self._sel = _Poll(edge_free_files=True)
+        self._sel = _Poll(regular_files=True)
 
     def attach(self, endpoint: Endpoint) -> _Sockets:
         """The sockets of ``endpoint`` (opened as it sends), registered with this poll."""

@@ -261,14 +261,6 @@ def logical_lines(data: bytes) -> Iterator[Line]:
             if len(chunk) >= MAX_LINE_BYTES - 1 or len(chunk) + length >= MAX_LINE_BYTES:
                 raise _ConffileError(f"Config File Error: overflow line length on line {number}")
             count += 1
-            if not length:
-                body = chunk.lstrip(_WS)
-                if not body or body[0] == 0x23:
-                    # Blank or comment-only (most of a stock freeipmi.conf): the scan below
-                    # would leave these bytes of the buffer all NUL, so do just that.
-                    buf[:len(chunk)] = bytes(len(chunk))
-                    number = count + 1
-                    continue
             start = length
             buf[length:length + len(chunk)] = chunk
             length = _rstrip_nul(buf, length + len(chunk))

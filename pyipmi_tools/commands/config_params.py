@@ -56,38 +56,44 @@ def _param_spec(kind: str, netfn: int, cmd: int, name: str, min_len: int) -> Com
                        netfn, cmd, min_len)
 
 
-def get_lan_param(channel: int, parameter: int, name: str = "", set_selector: int = 0,
-                  block_selector: int = 0) -> Request:
-    """Get LAN Configuration Parameters (revision-only bit off)."""
-    spec = _param_spec("get_lan", NETFN_TRANSPORT, CMD_GET_LAN_CONFIG, name, 1)
+def _get_channel_param(kind: str, cmd: int, channel: int, parameter: int, name: str, set_selector: int,
+                       block_selector: int) -> Request:
+    """Get <kind> Configuration Parameters on a channel (revision-only bit off)."""
+    spec = _param_spec("get_" + kind, NETFN_TRANSPORT, cmd, name, 1)
     return Request(spec, bytes((channel & 0x0F, parameter & 0x7F, set_selector & 0xFF, block_selector & 0xFF)))
 
 
-def set_lan_param(channel: int, parameter: int, data: bytes, name: str = "") -> Request:
-    spec = _param_spec("set_lan", NETFN_TRANSPORT, CMD_SET_LAN_CONFIG, name, 0)
+def _set_channel_param(kind: str, cmd: int, channel: int, parameter: int, data: bytes, name: str) -> Request:
+    spec = _param_spec("set_" + kind, NETFN_TRANSPORT, cmd, name, 0)
     return Request(spec, bytes((channel & 0x0F, parameter & 0x7F)) + bytes(data))
+
+
+def get_lan_param(channel: int, parameter: int, name: str = "", set_selector: int = 0,
+                  block_selector: int = 0) -> Request:
+    return _get_channel_param("lan", CMD_GET_LAN_CONFIG, channel, parameter, name, set_selector, block_selector)
+
+
+def set_lan_param(channel: int, parameter: int, data: bytes, name: str = "") -> Request:
+    return _set_channel_param("lan", CMD_SET_LAN_CONFIG, channel, parameter, data, name)
 
 
 def get_sol_param(channel: int, parameter: int, name: str = "", set_selector: int = 0,
                   block_selector: int = 0) -> Request:
-    spec = _param_spec("get_sol", NETFN_TRANSPORT, CMD_GET_SOL_CONFIG, name, 1)
-    return Request(spec, bytes((channel & 0x0F, parameter & 0x7F, set_selector & 0xFF, block_selector & 0xFF)))
+    return _get_channel_param("sol", CMD_GET_SOL_CONFIG, channel, parameter, name, set_selector, block_selector)
 
 
 def set_sol_param(channel: int, parameter: int, data: bytes, name: str = "") -> Request:
-    spec = _param_spec("set_sol", NETFN_TRANSPORT, CMD_SET_SOL_CONFIG, name, 0)
-    return Request(spec, bytes((channel & 0x0F, parameter & 0x7F)) + bytes(data))
+    return _set_channel_param("sol", CMD_SET_SOL_CONFIG, channel, parameter, data, name)
 
 
 def get_serial_param(channel: int, parameter: int, name: str = "", set_selector: int = 0,
                      block_selector: int = 0) -> Request:
-    spec = _param_spec("get_serial_modem", NETFN_TRANSPORT, CMD_GET_SERIAL_CONFIG, name, 1)
-    return Request(spec, bytes((channel & 0x0F, parameter & 0x7F, set_selector & 0xFF, block_selector & 0xFF)))
+    return _get_channel_param("serial_modem", CMD_GET_SERIAL_CONFIG, channel, parameter, name, set_selector,
+                              block_selector)
 
 
 def set_serial_param(channel: int, parameter: int, data: bytes, name: str = "") -> Request:
-    spec = _param_spec("set_serial_modem", NETFN_TRANSPORT, CMD_SET_SERIAL_CONFIG, name, 0)
-    return Request(spec, bytes((channel & 0x0F, parameter & 0x7F)) + bytes(data))
+    return _set_channel_param("serial_modem", CMD_SET_SERIAL_CONFIG, channel, parameter, data, name)
 
 
 def get_pef_param(parameter: int, name: str = "", set_selector: int = 0, block_selector: int = 0) -> Request:

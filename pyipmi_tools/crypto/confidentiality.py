@@ -25,16 +25,23 @@ _KEY_LEN = 16
 _MAX_PAD = 16
 
 _provider: str | None = None     # "cryptography" or "builtin"; None: decide on first use
+_cbc_functions: tuple | None = None   # the provider's (encrypt, decrypt), once chosen
 
 
 class ConfidentialityError(ValueError):
     """An encrypted payload or AES argument is malformed (never carries key bytes)."""
 
 
-def use_builtin_aes(builtin: bool = True) -> None:
-    """Use the pure-Python AES (True), or ``cryptography`` when importable (False), from now on."""
-    global _provider
+def use_builtin_aes(builtin: bool = True) -> bool:
+    """Use the pure-Python AES (True), or ``cryptography`` when importable (False), from now on.
+
+    Returns whether the built-in one was explicitly chosen before, for restoring it.
+    """
+    global _provider, _cbc_functions
+    before = _provider == "builtin"
     _provider = "builtin" if builtin else None
+    _cbc_functions = None
+    return before
 
 
 def aes_provider() -> str:
@@ -57,18 +64,33 @@ def _check_key_iv(key: bytes, iv: bytes) -> None:
         raise ConfidentialityError(f"AES IV must be {AES_BLOCK_LEN} bytes, got {len(iv)}")
 
 
+def _provider_functions() -> tuple:
+    """(encrypt, decrypt) of the provider in use, each ``f(key, iv, data) -> bytes``."""
+    global _cbc_functions
+    if _cbc_functions is None:
+        if aes_provider() == "builtin":
+            from .aes import cbc_decrypt, cbc_encrypt
+            _cbc_functions = (cbc_encrypt, cbc_decrypt)
+        else:
+            from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+            def encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+                context = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+                return context.update(data) + context.finalize()
+
+            def decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
+                context = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+                return context.update(data) + context.finalize()
+
+            _cbc_functions = (encrypt, decrypt)
+    return _cbc_functions
+
+
 def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
     _check_key_iv(key, iv)
     if len(data) % AES_BLOCK_LEN:
         raise ConfidentialityError(f"{'ciphertext' if decrypt else 'plaintext'} length is not a multiple of 16")
-    if (_provider or aes_provider()) == "builtin":
-        from .aes import cbc_decrypt, cbc_encrypt
-        return (cbc_decrypt if decrypt else cbc_encrypt)(bytes(key), bytes(iv), bytes(data))
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    cipher = Cipher(algorithms.AES(bytes(key)), modes.CBC(bytes(iv)))
-    context = cipher.decryptor() if decrypt else cipher.encryptor()
-    return context.update(bytes(data)) + context.finalize()
+    return _provider_functions()[decrypt](bytes(key), bytes(iv), bytes(data))
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:

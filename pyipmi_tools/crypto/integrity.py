@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
-    from typing import Any
-
 from .digests import hmac_digest, md5, sha1, sha256
 from .suites import IntegrityAlg
 

@@ -10,20 +10,9 @@ when prefixing is on. The exit status is the highest of all hosts'.
 
 from __future__ import annotations
 
-import os
+from ..posixio import fsencode as encode, write_all  # noqa: F401 -- the tool's output functions
 
 SEPARATOR = "----------------\n"
-
-
-def encode(text: str) -> bytes:
-    return os.fsencode(text)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 class Output:

@@ -76,27 +76,9 @@ def _stderr_trace(line: str) -> None:
 def run(settings) -> int:
     """Everything after parsing: hosts, then interactive mode or the power operation."""
     from ..crypto.confidentiality import use_builtin_aes
-    try:
-        return _run(settings)
-    finally:
-        use_builtin_aes(False)      # back to the default for whatever else runs in this process
-
-
-def _run(settings) -> int:
     from ..outcomes import Outcome
     from . import operations as ops
-    from . import options as checks
-    from .options import PRIV_OPERATOR, PRIV_USER
-    from .output import (
-        AT_ELIMINATE,
-        AT_OEM_EXTRA_ARG,
-        AT_OEM_SUPPORT,
-        AT_PRIVILEGE,
-        Fatal,
-        Output,
-        encode,
-        write_all,
-    )
+    from .output import Output, encode, write_all
 
     staged: list[str] = []                    # held back until the host list is known good or bad
     output = Output(staged.append, settings.consolidate_output and not settings.c410x)
@@ -109,9 +91,20 @@ def _run(settings) -> int:
             write_all(1, encode("".join(staged)))
             return 1
 
-    from ..crypto.confidentiality import use_builtin_aes
     # Importing cryptography costs more than a few sessions' AES work; with many hosts it pays.
-    use_builtin_aes(len(connections) <= BUILTIN_AES_MAX_HOSTS)
+    was_builtin = use_builtin_aes(len(connections) <= BUILTIN_AES_MAX_HOSTS)
+    try:
+        return _run_hosts(settings, connections, output)
+    finally:
+        use_builtin_aes(was_builtin)        # as before, for whatever else runs in this process
+
+
+def _run_hosts(settings, connections: list, output) -> int:
+    """Interactive mode, or the checks and the power operation on every host."""
+    from . import operations as ops
+    from . import options as checks
+    from .options import PRIV_OPERATOR, PRIV_USER
+    from .output import AT_ELIMINATE, AT_OEM_EXTRA_ARG, AT_OEM_SUPPORT, AT_PRIVILEGE, Fatal, encode, write_all
 
     if settings.powercmd is None:
         from .interactive import run_interactive

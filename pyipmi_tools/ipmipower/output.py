@@ -11,7 +11,8 @@ carry the C source location. :class:`Fatal` carries one of them to the entry poi
 
 from __future__ import annotations
 
-from .. import posixio
+# encode: text as bytes the way it came in (host names may hold undecodable argv bytes)
+from ..posixio import fsencode as encode, write_all  # noqa: F401 -- the tool's output functions
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
@@ -46,16 +47,6 @@ class Fatal(Exception):
         return encode(f"{prefix}{self.message}\r\n")
 
 
-def write_all(fd: int, data: bytes) -> None:
-    """Write every byte to ``fd`` (a pipe may take less than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[posixio.write(fd, view):]
-
-
-def encode(text: str) -> bytes:
-    """Text as bytes the way it came in (host names may hold undecodable argv bytes)."""
-    return posixio.fsencode(text)
 
 
 class Output:

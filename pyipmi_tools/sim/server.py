@@ -12,7 +12,6 @@ only the BMCs that were touched.
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
 import time

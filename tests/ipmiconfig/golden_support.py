@@ -35,7 +35,6 @@ Placeholders in arguments, files and stdin: ``{H}`` the first BMC (``127.x.y.2``
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -50,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.ipmipower.golden_support import GhmiBmc, IpmiSimBmc, run_batch
+from tests.support.golden import diff, rack_value, shell_quote, slug, substitute
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_BIN = ROOT / "bin"
@@ -232,10 +232,6 @@ class NetnsRack:
             return {}
 
 
-def _quote(value: str) -> str:
-    return '"' + value + '"' if any(c in value for c in ",#\"' ") else value
-
-
 def rack_text(cases: Sequence[tuple[int, Case]]) -> str:
     lines = ["[defaults]", "port = 623", "cycle_off_time = 0.2"]
     for index, case in cases:
@@ -248,11 +244,11 @@ def rack_text(cases: Sequence[tuple[int, Case]]) -> str:
         if spec.quirks:
             lines.append(f"quirks = {', '.join(spec.quirks)}")
         if spec.users is not None:
-            lines.append("users = " + ", ".join(_quote(u) for u in spec.users))
+            lines.append("users = " + ", ".join(rack_value(u) for u in spec.users))
         if spec.cipher_suites is not None:
-            lines.append(f"cipher_suites = {_quote(spec.cipher_suites)}")
+            lines.append(f"cipher_suites = {rack_value(spec.cipher_suites)}")
         if spec.k_g is not None:
-            lines.append(f"k_g = {_quote(spec.k_g)}")
+            lines.append(f"k_g = {rack_value(spec.k_g)}")
         if spec.slow is not None:
             lines.append(f"slow = {spec.slow}")
         if spec.boot_device is not None:
@@ -277,16 +273,6 @@ def sim_truth(bmc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # -- the lab -----------------------------------------------------------------------------------
-
-
-def _substitute(text: str, subst: Mapping[str, str]) -> str:
-    for key, value in subst.items():
-        text = text.replace(key, value)
-    return text
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)[:120]
 
 
 def ours_program() -> tuple[str, str]:
@@ -361,7 +347,7 @@ class Lab:
         subst = {"{DEAD}": f"{net}.{DEAD_OCTET}", "{N}": net}
         hosts = self._hosts(case)
         namespaced = not isinstance(bmc, (IpmiSimBmc, GhmiBmc))
-        casedir = self.workdir / "cases" / _slug(case.id) / side
+        casedir = self.workdir / "cases" / slug(case.id) / side
         casedir.mkdir(parents=True, exist_ok=True)
         config, chassis = self.programs[side]
         for name, target in (("ipmi-config", config), ("ipmi-chassis-config", chassis)):
@@ -384,12 +370,12 @@ class Lab:
                 if name.endswith("/"):                  # a directory
                     (casedir / name).mkdir(exist_ok=True)
                 else:
-                    (casedir / name).write_text(_substitute(text, subst))
+                    (casedir / name).write_text(substitute(text, subst))
             if case.outfile:
                 (casedir / case.outfile).unlink(missing_ok=True)
-            args = [_substitute(a, subst) for a in case.args]
+            args = [substitute(a, subst) for a in case.args]
             argv = self._argv(case, side, args, namespaced)
-            stdin = None if case.stdin is None else _substitute(case.stdin.decode(), subst).encode()
+            stdin = None if case.stdin is None else substitute(case.stdin.decode(), subst).encode()
             t0 = time.monotonic()
             rc, out, err = run_batch(argv[0], argv, cwd=casedir, env=self.env, stdin=stdin, timeout=case.timeout)
             seconds = time.monotonic() - t0
@@ -566,15 +552,6 @@ def normalise_argv0(data: bytes) -> bytes:
 # -- comparing ---------------------------------------------------------------------------------
 
 
-def _lines(data: bytes) -> list[str]:
-    return [repr(line) for line in data.splitlines(keepends=True)] or ["(empty)"]
-
-
-def _diff(name: str, theirs: bytes, ours: bytes) -> str:
-    body = difflib.unified_diff(_lines(theirs), _lines(ours), f"{name} FreeIPMI", f"{name} ours", lineterm="", n=1)
-    return "\n".join(body)
-
-
 def _state_diff(theirs: Any, ours: Any, path: str = "") -> list[str]:
     if isinstance(theirs, Mapping) and isinstance(ours, Mapping):
         out = []
@@ -612,34 +589,28 @@ def compare(case: Case, runs: Mapping[str, RunResult]) -> tuple[bool, str]:
         if not ours.stdout:
             problems.append("ours printed nothing on stdout")
         if t_err != o_err:
-            problems.append(_diff("stderr", t_err, o_err))
+            problems.append(diff("stderr", t_err, o_err))
     else:
         for name, a, b in (("stdout", t_out, o_out), ("stderr", t_err, o_err)):
             if case.compare == "hosts":
                 ga, gb = by_host(a), by_host(b)
                 if ga != gb:
-                    problems.append(_diff(name + " (grouped by host)", b"".join(h + b" >>\n" + t for h, t in ga),
+                    problems.append(diff(name + " (grouped by host)", b"".join(h + b" >>\n" + t for h, t in ga),
                                           b"".join(h + b" >>\n" + t for h, t in gb)))
             elif a != b:
-                problems.append(_diff(name, a, b))
+                problems.append(diff(name, a, b))
     if case.outfile and t_file != o_file:
         if t_file is None or o_file is None:
             problems.append(f"file {case.outfile}: FreeIPMI {'absent' if t_file is None else 'written'}, "
                             f"ours {'absent' if o_file is None else 'written'}")
         else:
-            problems.append(_diff(f"file {case.outfile}", t_file, o_file))
+            problems.append(diff(f"file {case.outfile}", t_file, o_file))
     if theirs.state != ours.state:
         problems.append("BMC state after the run:\n" + "\n".join(_state_diff(theirs.state, ours.state)[:40]))
     return not problems, "\n".join(problems)
 
 
 # -- the report --------------------------------------------------------------------------------
-
-
-def _shell_quote(arg: str) -> str:
-    if arg and all(c.isalnum() or c in "-_./:=[],+@%" for c in arg):
-        return arg
-    return "'" + arg.replace("'", "'\\''") + "'"
 
 
 def report(results: Sequence[CaseResult], seconds: float, ours: str) -> str:
@@ -659,7 +630,7 @@ def report(results: Sequence[CaseResult], seconds: float, ours: str) -> str:
         parts.append(f"### Mismatches ({len(bad)})\n")
         for r in bad:
             run = r.runs.get("ours")
-            argv = " ".join(_shell_quote(a) for a in (run.argv if run else (r.case.tool, *r.case.args)))
+            argv = " ".join(shell_quote(a) for a in (run.argv if run else (r.case.tool, *r.case.args)))
             files = "".join(f"\n{name}:\n{text}" for name, text in r.case.files.items())
             parts += [f"#### {r.case.id} ({r.case.group})", "", f"`{argv}`", ""]
             if r.case.note:

@@ -29,7 +29,6 @@ environment (``LC_ALL=C``), their own session (no controlling terminal), stdin
 
 from __future__ import annotations
 
-import difflib
 import os
 import socket
 import subprocess
@@ -40,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.golden import diff, rack_value, shell_quote, slug, substitute
 from tests.support.ports import udp_port_in_use
 from tests.support.pyipmisim import ASF_PING, PyipmiSim, free_port_block
 
@@ -347,11 +347,11 @@ class Lab:
                 if spec.quirks:
                     lines.append(f"quirks = {', '.join(spec.quirks)}")
                 if spec.users is not None:
-                    lines.append("users = " + ", ".join(_quote(u) for u in spec.users))
+                    lines.append("users = " + ", ".join(rack_value(u) for u in spec.users))
                 if spec.cipher_suites is not None:
-                    lines.append(f"cipher_suites = {_quote(spec.cipher_suites)}")
+                    lines.append(f"cipher_suites = {rack_value(spec.cipher_suites)}")
                 if spec.k_g is not None:
-                    lines.append(f"k_g = {_quote(spec.k_g)}")
+                    lines.append(f"k_g = {rack_value(spec.k_g)}")
                 if spec.slow is not None:
                     lines.append(f"slow = {spec.slow}")
         name = f"rack-{side}-{attempt}"
@@ -369,7 +369,7 @@ class Lab:
     # -- one case ------------------------------------------------------------------------------
     def run_case(self, case: Case) -> CaseResult:
         runs: dict[str, RunResult] = {}
-        casedir = self.workdir / "cases" / _slug(case.id)
+        casedir = self.workdir / "cases" / slug(case.id)
         casedir.mkdir(parents=True, exist_ok=True)
         conf = casedir / "ipmipower.conf"
         if case.config is not None:
@@ -400,11 +400,11 @@ class Lab:
                 host, port = started.host, started.port
             subst = {"{H}": host, "{P}": str(port), "{DEAD}": f"127.0.0.1:{self.dead[case.id]}",
                      "{DEADP}": str(self.dead[case.id]), "{CONF}": str(conf)}
-            argv = [ARGV0] + [_substitute(a, subst) for a in case.args]
+            argv = [ARGV0] + [substitute(a, subst) for a in case.args]
             exe = self.freeipmi if side == "freeipmi" else self.ours
             t0 = time.monotonic()
             if case.script is not None:
-                script = [s if isinstance(s, Pause) else _substitute(s, subst) for s in case.script]
+                script = [s if isinstance(s, Pause) else substitute(s, subst) for s in case.script]
                 if not case.eof:
                     script = script if script and script[-1] == "quit" else script + ["quit"]
                 rc, out, err = run_interactive(exe, argv, script, cwd=self.bindir, env=self.env,
@@ -449,30 +449,7 @@ def _groups(bmc: BmcSpec) -> tuple[PyipmiBmc, ...]:
     return ()
 
 
-def _quote(value: str) -> str:
-    return '"' + value + '"' if any(c in value for c in ",#\"' ") else value
-
-
-def _substitute(text: str, subst: Mapping[str, str]) -> str:
-    for key, value in subst.items():
-        text = text.replace(key, value)
-    return text
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)[:120]
-
-
 # -- comparing ---------------------------------------------------------------------------------
-
-
-def _lines(data: bytes) -> list[str]:
-    return [repr(line) for line in data.splitlines(keepends=True)] or ["(empty)"]
-
-
-def _diff(name: str, theirs: bytes, ours: bytes) -> str:
-    body = difflib.unified_diff(_lines(theirs), _lines(ours), f"{name} FreeIPMI", f"{name} ours", lineterm="", n=1)
-    return "\n".join(body)
 
 
 def _expectation_failures(case: Case, run: RunResult, side: str) -> list[str]:
@@ -509,7 +486,7 @@ def compare(case: Case, runs: Mapping[str, RunResult]) -> tuple[bool, str]:
         if not ours.stdout:
             problems.append("ours printed nothing on stdout")
         if theirs.stderr != ours.stderr:
-            problems.append(_diff("stderr", theirs.stderr, ours.stderr))
+            problems.append(diff("stderr", theirs.stderr, ours.stderr))
     else:
         for name in ("stdout", "stderr"):
             a, b = getattr(theirs, name), getattr(ours, name)
@@ -517,7 +494,7 @@ def compare(case: Case, runs: Mapping[str, RunResult]) -> tuple[bool, str]:
                 a = b"".join(sorted(a.splitlines(keepends=True)))
                 b = b"".join(sorted(b.splitlines(keepends=True)))
             if a != b:
-                problems.append(_diff(name, a, b))
+                problems.append(diff(name, a, b))
     if theirs.state != ours.state:
         problems.append(f"BMC state after the run: FreeIPMI {theirs.state!r}, ours {ours.state!r}")
     problems += _expectation_failures(case, theirs, "FreeIPMI")
@@ -544,15 +521,9 @@ def report(results: Sequence[CaseResult]) -> str:
         parts.append(f"### Mismatches ({len(bad)})\n")
         for r in bad:
             ours = r.runs.get("ours")
-            argv = " ".join(_shell_quote(a) for a in (ours.argv if ours else (ARGV0, *r.case.args)))
+            argv = " ".join(shell_quote(a) for a in (ours.argv if ours else (ARGV0, *r.case.args)))
             parts += [f"#### {r.case.id}", "", f"`{argv}`", "", "```", (r.error or r.diff)[:3000], "```", ""]
     return "\n".join(parts) + "\n"
-
-
-def _shell_quote(arg: str) -> str:
-    if arg and all(c.isalnum() or c in "-_./:=[],+@%" for c in arg):
-        return arg
-    return "'" + arg.replace("'", "'\\''") + "'"
 
 
 def as_json(result: CaseResult) -> dict[str, Any]:

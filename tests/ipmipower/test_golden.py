@@ -23,7 +23,6 @@ import json
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,6 +39,7 @@ from tests.ipmipower.golden_support import (
     as_json,
     report,
 )
+from tests.support.golden import run_concurrently, selected_cases
 from tests.support.tools import require_module, require_tool
 
 WORKERS = 8
@@ -531,23 +531,14 @@ def golden(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """Run the selected cases (all of them, or what -k leaves) once, concurrently; write the report."""
     freeipmi = require_tool("ipmipower")
     require_module("tabulate")
-    chosen = {item.callspec.params["case"].id for item in request.session.items
-              if getattr(item, "module", None) is sys.modules[__name__] and hasattr(item, "callspec")
-              and "case" in item.callspec.params}
-    cases = [c for c in CASES if c.id in chosen] or CASES
+    cases = selected_cases(request, __name__, CASES)
     lab = Lab(tmp_path_factory.mktemp("golden"), freeipmi, ipmi_sim_factory, pyghmi_bmc_factory)
     lab.start(cases)
 
-    def run(c: Case) -> CaseResult:
-        try:
-            return lab.run_case(c)
-        except Exception as exc:  # noqa: BLE001 -- a harness failure fails this case only
-            return CaseResult(c, {}, False, "", f"harness error: {type(exc).__name__}: {exc}")
-
     t0 = time.monotonic()
     try:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            results = list(pool.map(run, sorted(cases, key=_cost)))
+        results = run_concurrently(lab.run_case, cases, WORKERS, _cost,
+                                   lambda c, message: CaseResult(c, {}, False, "", message))
     finally:
         lab.stop()
     text = report(results) + f"\n{len(results)} cases in {time.monotonic() - t0:.1f} s\n"

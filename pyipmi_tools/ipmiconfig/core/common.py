@@ -46,13 +46,18 @@ def _scan(ctx: Context) -> Script:
     return found
 
 
-def discovered_lan_channel(ctx: Context) -> Script:
-    """The first LAN channel Get Channel Info reports (``--lan-channel-number`` ignored), or a failure."""
+def _first_channel(ctx: Context, medium: int) -> Script:
+    """The first channel of ``medium`` Get Channel Info reports, or NO_CHANNEL."""
     found = yield from _scan(ctx)
-    for number, medium in found.items():
-        if medium == cp.MEDIUM_LAN:
+    for number, found_medium in found.items():
+        if found_medium == medium:
             return number
     return NO_CHANNEL
+
+
+def discovered_lan_channel(ctx: Context) -> Script:
+    """The first LAN channel Get Channel Info reports (``--lan-channel-number`` ignored), or a failure."""
+    return (yield from _first_channel(ctx, cp.MEDIUM_LAN))
 
 
 def lan_channel(ctx: Context) -> Script:
@@ -65,11 +70,7 @@ def lan_channel(ctx: Context) -> Script:
 def serial_channel(ctx: Context) -> Script:
     if ctx.serial_channel is not None:
         return ctx.serial_channel
-    found = yield from _scan(ctx)
-    for number, medium in found.items():
-        if medium == cp.MEDIUM_SERIAL:
-            return number
-    return NO_CHANNEL
+    return (yield from _first_channel(ctx, cp.MEDIUM_SERIAL))
 
 
 def sol_channel(ctx: Context) -> Script:

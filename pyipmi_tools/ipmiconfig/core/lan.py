@@ -7,7 +7,7 @@ from ...commands import config_params as cp
 from ...wire.buffer import DecodeError
 from ..model import (Choice, Context, FailureKind, Key, KeyFailure, KeyFlag, Section, SectionFlag, Validity,
                      c_number, call, failure, format_ipv4, format_mac, get_parameter, number_range, parse_yes_no,
-                     set_parameter, validate_ipv4, validate_mac, validate_yes_no, yes_no)
+                     validate_ipv4, validate_mac, validate_yes_no, yes_no)
 from .common import (CHANNEL_PRIVILEGE, YES_NO_DESC, bit_key, bits_key, choice_key, decoded, field_key, int_key,
                      input_value, lan_block, lan_channel, serial_channel)
 

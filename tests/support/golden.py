@@ -1,0 +1,68 @@
+"""What both golden comparisons (ipmipower, ipmi-config) share: picking and running the cases,
+rack-file quoting, placeholder substitution, file names for cases, diffs of outputs, and
+shell quoting for reports."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+
+def rack_value(value: str) -> str:
+    """A value for a pyipmi-sim rack file, quoted when it holds a separator."""
+    return '"' + value + '"' if any(c in value for c in ",#\"' ") else value
+
+
+def substitute(text: str, subst: Mapping[str, str]) -> str:
+    """Every placeholder of ``subst`` in ``text`` replaced."""
+    for key, value in subst.items():
+        text = text.replace(key, value)
+    return text
+
+
+def slug(text: str) -> str:
+    """A case id as a file name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)[:120]
+
+
+def repr_lines(data: bytes) -> list[str]:
+    return [repr(line) for line in data.splitlines(keepends=True)] or ["(empty)"]
+
+
+def diff(name: str, theirs: bytes, ours: bytes) -> str:
+    """A unified diff of FreeIPMI's ``name`` stream against ours, one repr'd line per line."""
+    body = difflib.unified_diff(repr_lines(theirs), repr_lines(ours), f"{name} FreeIPMI", f"{name} ours",
+                                lineterm="", n=1)
+    return "\n".join(body)
+
+
+def shell_quote(arg: str) -> str:
+    """``arg`` as a POSIX shell word (for the command lines in reports)."""
+    if arg and all(c.isalnum() or c in "-_./:=[],+@%" for c in arg):
+        return arg
+    return "'" + arg.replace("'", "'\\''") + "'"
+
+
+def selected_cases(request: Any, module: str, cases: Sequence[Any]) -> list[Any]:
+    """The cases of ``module`` this pytest session runs (all of them, or what ``-k`` leaves)."""
+    chosen = {item.callspec.params["case"].id for item in request.session.items
+              if getattr(item, "module", None) is sys.modules[module] and hasattr(item, "callspec")
+              and "case" in item.callspec.params}
+    return [c for c in cases if c.id in chosen] or list(cases)
+
+
+def run_concurrently(run_case: Callable[[Any], Any], cases: Sequence[Any], workers: int,
+                     cost: Callable[[Any], Any], failed: Callable[[Any, str], Any]) -> list[Any]:
+    """``run_case`` for every case on ``workers`` threads, the costliest first; a harness error
+    becomes ``failed(case, message)`` and fails that case only."""
+    def run(case: Any) -> Any:
+        try:
+            return run_case(case)
+        except Exception as exc:  # noqa: BLE001 -- a harness failure fails this case only
+            return failed(case, f"harness error: {type(exc).__name__}: {exc}")
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, sorted(cases, key=cost)))

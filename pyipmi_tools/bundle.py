@@ -157,6 +157,9 @@ def _boot():
 def _run():
     module_name, function, inserted, sibling = ENTRY
     _boot()
+    if TOOL != "pyipmi-sim":            # a server keeps the default collector settings
+        from pyipmi_tools.launch import relax_garbage_collection
+        relax_garbage_collection()
     try:
         module = __import__(module_name, fromlist=[function])
     except ImportError as exc:

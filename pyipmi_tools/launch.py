@@ -15,8 +15,26 @@ import sys
 ROOT = __file__.rpartition("/")[0].rpartition("/")[0] or "."     # the directory holding pyipmi_tools/
 
 
+GC_THRESHOLD = 100_000
+
+
+def relax_garbage_collection() -> None:
+    """Run the cyclic garbage collector after 100,000 net new container objects, not 700.
+
+    A command-line run allocates long-lived objects at start-up (modules, classes, functions)
+    and short-lived ones that reference counting frees.  With CPython's default threshold the
+    collector ran eight times during one ``ipmipower --stat`` (0.8 ms, an eighth of FreeIPMI's
+    whole run) and 128 times over 1000 BMCs (20 ms), and freed nothing that changed the peak
+    memory.  Memory stays bounded: a collection still runs every 100,000 net allocations,
+    which matters for a long interactive session.
+    """
+    import gc
+    gc.set_threshold(GC_THRESHOLD)
+
+
 def run(tool: str, module: str, argv: list[str] | None = None) -> None:
     """Run ``module``'s ``main`` (with ``argv``, or reading ``sys.argv``) and exit with its status."""
+    relax_garbage_collection()
     from . import startpack
     startpack.install(ROOT, tool)
     main = __import__(module, fromlist=["main"]).main

@@ -65,7 +65,10 @@ def _check_key_iv(key: bytes, iv: bytes) -> None:
 
 
 def _provider_functions() -> tuple:
-    """(encrypt, decrypt) of the provider in use, each ``f(key, iv, data) -> bytes``."""
+    """(encrypt, decrypt) of the provider in use, each ``f(key, iv, data) -> bytes``.
+
+    They take bytes of the right lengths (16-byte key and IV, whole blocks): callers check.
+    """
     global _cbc_functions
     if _cbc_functions is None:
         if aes_provider() == "builtin":
@@ -90,7 +93,7 @@ def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
     _check_key_iv(key, iv)
     if len(data) % AES_BLOCK_LEN:
         raise ConfidentialityError(f"{'ciphertext' if decrypt else 'plaintext'} length is not a multiple of 16")
-    return _provider_functions()[decrypt](bytes(key), bytes(iv), bytes(data))
+    return (_cbc_functions or _provider_functions())[decrypt](bytes(key), bytes(iv), bytes(data))
 
 
 def aes_cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
@@ -109,16 +112,26 @@ def _k2_key(k2: bytes) -> bytes:
     return bytes(k2[:_KEY_LEN])
 
 
+# The confidentiality pad and its length byte for each pad length n: 01 02 .. n n.
+_COUNT = bytes(range(1, _MAX_PAD + 1))
+_PADS = tuple(_COUNT[:n] + bytes((n,)) for n in range(AES_BLOCK_LEN))
+
+
 def encrypt_payload(k2: bytes, payload: bytes, iv: bytes) -> bytes:
     """Return IV || AES-CBC(K2[:16], IV, payload || 01 02 .. n || n).
 
     n (0..15) makes len(payload) + n + 1 a multiple of 16. ``iv`` must be 16
     fresh random bytes chosen by the caller.
     """
-    payload = bytes(payload)
-    pad_len = -(len(payload) + 1) % AES_BLOCK_LEN
-    plaintext = payload + bytes(range(1, pad_len + 1)) + bytes((pad_len,))
-    return bytes(iv) + aes_cbc_encrypt(_k2_key(k2), iv, plaintext)
+    # What aes_cbc_encrypt() does, without its checks that cannot fail here: one call per
+    # packet instead of five.
+    plaintext = bytes(payload)
+    plaintext += _PADS[-(len(plaintext) + 1) % AES_BLOCK_LEN]
+    iv = bytes(iv)
+    key = _k2_key(k2)
+    if len(iv) != AES_BLOCK_LEN:
+        _check_key_iv(key, iv)
+    return iv + (_cbc_functions or _provider_functions())[0](key, iv, plaintext)
 
 
 def decrypt_payload(k2: bytes, data: bytes) -> bytes:
@@ -136,13 +149,13 @@ def decrypt_payload(k2: bytes, data: bytes) -> bytes:
         raise ConfidentialityError(
             f"encrypted payload length {len(ciphertext)} is not a multiple of 16"
         )
-    plaintext = aes_cbc_decrypt(key, iv, ciphertext)
+    plaintext = (_cbc_functions or _provider_functions())[1](key, iv, ciphertext)
     pad_len = plaintext[-1]
     if pad_len > _MAX_PAD:
         raise ConfidentialityError(f"confidentiality pad length {pad_len} exceeds 16")
     if pad_len + 1 > len(plaintext):
         raise ConfidentialityError("confidentiality pad longer than the decrypted payload")
     end = len(plaintext) - 1 - pad_len
-    if plaintext[end:-1] != bytes(range(1, pad_len + 1)):
+    if plaintext[end:-1] != _COUNT[:pad_len]:
         raise ConfidentialityError("confidentiality pad bytes are not 1, 2, .., n")
     return plaintext[:end]

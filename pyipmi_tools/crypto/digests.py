@@ -63,11 +63,37 @@ _BLOCK = 64                        # the block size of all three hashes
 _IPAD = bytes(b ^ 0x36 for b in range(256))
 _OPAD = bytes(b ^ 0x5C for b in range(256))
 
+# (hash, key) -> hash objects that have absorbed key ^ ipad and key ^ opad.  A session
+# signs with the same few keys again and again (K1 for every packet, SIK three times), and
+# copying a prepared state saves the key padding and two of the (typically five) compressions
+# per call.  Keys are secrets: they stay in this process's memory, as they do in the sessions
+# holding them, and are never logged.
+_PREPARED: dict[tuple[Callable[..., Any], bytes], tuple[Any, Any]] = {}
+_PREPARED_MAX = 1024               # cleared when full, like aes._EXPANDED
+
+
+def _prepare(key: bytes, hash: Callable[..., Any]) -> tuple[Any, Any]:
+    """The inner and outer hash objects for ``key`` (bytes), made and cached."""
+    padded = (hash(key).digest() if len(key) > _BLOCK else key).ljust(_BLOCK, b"\x00")
+    prepared = (hash(padded.translate(_IPAD)), hash(padded.translate(_OPAD)))
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.clear()
+    _PREPARED[hash, key] = prepared
+    return prepared
+
 
 def hmac_digest(key: bytes, data: bytes, hash: Callable[..., Any]) -> bytes:
-    """HMAC of ``data`` under ``key`` with ``hash`` (one of this module's constructors)."""
-    if len(key) > _BLOCK:
-        key = hash(key).digest()
-    key = bytes(key).ljust(_BLOCK, b"\x00")
-    inner = hash(key.translate(_IPAD) + data).digest()
-    return hash(key.translate(_OPAD) + inner).digest()
+    """HMAC of ``data`` under ``key`` with ``hash`` (one of this module's constructors).
+
+    Starts from the cached hash states for ``key`` (see _PREPARED), made on first use.
+    """
+    if type(key) is not bytes:     # bytearray, memoryview: as bytes (a long key hashed first)
+        key = hash(key).digest() if len(key) > _BLOCK else bytes(key)
+    prepared = _PREPARED.get((hash, key))
+    if prepared is None:
+        prepared = _prepare(key, hash)
+    inner = prepared[0].copy()
+    inner.update(data)
+    outer = prepared[1].copy()
+    outer.update(inner.digest())
+    return outer.digest()

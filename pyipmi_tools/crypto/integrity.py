@@ -9,6 +9,17 @@ __all__ = ["MD5_128_PASSWORD_LEN", "integrity_authcode"]
 
 MD5_128_PASSWORD_LEN = 20
 
+# Algorithm -> (hash, K1 bytes used as the key, authcode length) of the HMAC algorithms, None
+# for the others.  Looked up by value, so a plain int costs no IntegrityAlg construction: this
+# runs for every packet sent and received in a session.
+_HMACS = {
+    IntegrityAlg.NONE: None,
+    IntegrityAlg.HMAC_SHA1_96: (sha1, 20, 12),
+    IntegrityAlg.HMAC_MD5_128: (md5, 16, 16),
+    IntegrityAlg.MD5_128: None,
+    IntegrityAlg.HMAC_SHA256_128: (sha256, 32, 16),
+}
+
 
 def integrity_authcode(alg: IntegrityAlg, k1: bytes, password: bytes, data: bytes) -> bytes:
     """Return the session-trailer authcode for ``data``.
@@ -18,17 +29,16 @@ def integrity_authcode(alg: IntegrityAlg, k1: bytes, password: bytes, data: byte
     MD5-128 hashes pw20 || data || pw20 with the password zero-padded or cut to
     20 bytes (``k1`` unused). NONE gives b"".
     """
-    alg = IntegrityAlg(alg)
+    try:
+        hmac = _HMACS[alg]
+    except (KeyError, TypeError):
+        hmac = _HMACS[IntegrityAlg(alg)]      # raises ValueError for an unknown algorithm
     data = bytes(data)
-    if alg is IntegrityAlg.NONE:
+    if hmac is not None:
+        hash, key_len, code_len = hmac
+        return hmac_digest(k1[:key_len], data, hash)[:code_len]
+    if alg == IntegrityAlg.NONE:
         return b""
-    if alg is IntegrityAlg.HMAC_SHA1_96:
-        return hmac_digest(bytes(k1[:20]), data, sha1)[:12]
-    if alg is IntegrityAlg.HMAC_MD5_128:
-        return hmac_digest(bytes(k1[:16]), data, md5)
-    if alg is IntegrityAlg.HMAC_SHA256_128:
-        return hmac_digest(bytes(k1[:32]), data, sha256)[:16]
     # IntegrityAlg.MD5_128
     pw20 = bytes(password[:MD5_128_PASSWORD_LEN]).ljust(MD5_128_PASSWORD_LEN, b"\x00")
     return md5(pw20 + data + pw20).digest()
-

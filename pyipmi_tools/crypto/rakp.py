@@ -34,11 +34,16 @@ _HASHES: Dict[AuthAlg, Optional[Callable[..., Any]]] = {
 _RANDOM_LEN = 16
 _GUID_LEN = 16
 _KEY_CONST_LEN = 20  # K1/K2 constants are 20 bytes for every algorithm (SHA-256 too)
+_K1_CONST = b"\x01" * _KEY_CONST_LEN
+_K2_CONST = b"\x02" * _KEY_CONST_LEN
 
 
 def auth_hmac(alg: AuthAlg, key: bytes, data: bytes) -> bytes:
     """Return the full HMAC of ``data`` under ``key`` with ``alg``'s hash."""
-    digest = _HASHES[AuthAlg(alg)]
+    try:
+        digest = _HASHES[alg]                # by value: no AuthAlg construction per call
+    except (KeyError, TypeError):
+        digest = _HASHES[AuthAlg(alg)]      # raises ValueError for an unknown algorithm
     if digest is None:
         return b""
     return hmac_digest(bytes(key), bytes(data), digest)
@@ -122,17 +127,20 @@ def session_integrity_key(
 
 def derive_k1(alg: AuthAlg, sik: bytes) -> bytes:
     """K1 = H(SIK; 0x01 * 20), the integrity key."""
-    return auth_hmac(alg, sik, b"\x01" * _KEY_CONST_LEN)
+    return auth_hmac(alg, sik, _K1_CONST)
 
 
 def derive_k2(alg: AuthAlg, sik: bytes) -> bytes:
     """K2 = H(SIK; 0x02 * 20); its first 16 bytes are the AES key."""
-    return auth_hmac(alg, sik, b"\x02" * _KEY_CONST_LEN)
+    return auth_hmac(alg, sik, _K2_CONST)
 
 
 def rakp4_icv(alg: AuthAlg, sik: bytes, rm: bytes, bmc_sid: int, bmc_guid: bytes) -> bytes:
     """Integrity check value of RAKP message 4: truncated H(SIK; Rm || bmc_sid || GUID)."""
-    alg = AuthAlg(alg)
+    try:
+        icv_len = RAKP4_ICV_LEN[alg]
+    except (KeyError, TypeError):
+        icv_len = RAKP4_ICV_LEN[AuthAlg(alg)]
     data = b"".join(
         (
             _fixed(rm, _RANDOM_LEN, "Rm"),
@@ -140,4 +148,4 @@ def rakp4_icv(alg: AuthAlg, sik: bytes, rm: bytes, bmc_sid: int, bmc_guid: bytes
             _fixed(bmc_guid, _GUID_LEN, "BMC GUID"),
         )
     )
-    return auth_hmac(alg, sik, data)[: RAKP4_ICV_LEN[alg]]
+    return auth_hmac(alg, sik, data)[:icv_len]

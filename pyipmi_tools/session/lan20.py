@@ -3,7 +3,6 @@ protected in-session packets (IPMI 2.0 spec sections 13.15-13.33), as FreeIPMI d
 
 from __future__ import annotations
 
-from _functools import partial  # functools.py costs half a millisecond to import
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
     from typing import Callable
@@ -276,9 +275,7 @@ class Lan20Session(Session):
         encrypted = suite.confidentiality is ConfAlg.AES_CBC_128
         payload = encrypt_payload(self._k2, message, self.rng.getrandbits(128).to_bytes(16, "little")) \
             if encrypted else message
-        sign: Callable[[bytes], bytes] | None = None
-        if suite.integrity is not IntegrityAlg.NONE:
-            sign = partial(integrity_authcode, suite.integrity, self._k1, self.config.password or b"")
+        sign: Callable[[bytes], bytes] | None = None if suite.integrity is IntegrityAlg.NONE else self._sign
         seq = self._next_out_seq()
         if self._trace:
             self._log_pairs(">> in RMCP+ session packet", (("payload type", "IPMI"), ("encrypted", encrypted),
@@ -286,6 +283,10 @@ class Lan20Session(Session):
                                                        ("session ID", f"{self.bmc_sid:#010x}"), ("session seq", seq),
                                                        ("payload length", len(payload))))
         return encode_packet20(PayloadType.IPMI, self.bmc_sid, seq, payload, encrypted, sign)
+
+    def _sign(self, covered: bytes) -> bytes:
+        """The integrity authcode of an outgoing packet's ``covered`` bytes."""
+        return integrity_authcode(self.suite.integrity, self._k1, self.config.password or b"", covered)
 
     def _unwrap(self, datagram: bytes) -> bytes:
         suite = self.suite

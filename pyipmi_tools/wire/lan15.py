@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..record import record
 
 from .buffer import DecodeError, Reader, u32le
-from .rmcp import IPMI_HEADER, strip_ipmi_header
+from .rmcp import IPMI_HEADER, check_ipmi_header
 
 AUTH_TYPE_RMCPPLUS = 0x06
 
@@ -34,7 +34,8 @@ def encode_packet15(auth_type: int, session_seq: int, session_id: int, authcode:
 
 
 def decode_packet15(datagram: bytes) -> Packet15:
-    r = Reader(strip_ipmi_header(datagram))
+    check_ipmi_header(datagram)
+    r = Reader(datagram, 4)
     auth_type = r.u8("auth type")
     if auth_type == AUTH_TYPE_RMCPPLUS:
         raise DecodeError("an RMCP+ (IPMI 2.0) packet where IPMI 1.5 was expected")

@@ -52,30 +52,34 @@ def encode_response(netfn: int, cmd: int, rq_seq: int, completion_code: int, dat
     return head + bytes((checksum(head),)) + body + bytes((checksum(body),))
 
 
-def _split(raw: bytes, verify_checksums: bool) -> tuple[bytes, bytes]:
+def _check(raw: bytes, verify_checksums: bool) -> None:
+    """Raise DecodeError for a message shorter than 7 bytes or (if verifying) a wrong checksum."""
     if len(raw) < 7:
         raise DecodeError(f"IPMI message of {len(raw)} bytes is shorter than 7")
-    head, body = raw[:2], raw[3:-1]
     if verify_checksums:
-        if checksum(head) != raw[2]:
+        if (raw[0] + raw[1] + raw[2]) & 0xFF:
             raise DecodeError("IPMI message checksum 1 is wrong")
-        if checksum(body) != raw[-1]:
+        # Checksum 1 is right, so the first three bytes sum to 0 (mod 256): the whole message
+        # sums to 0 exactly when checksum 2 is right too, and no copy of the body is needed.
+        if sum(raw) & 0xFF:
             raise DecodeError("IPMI message checksum 2 is wrong")
-    return head, body
 
 
 def decode_response(raw: bytes, verify_checksums: bool = True) -> Message:
     """Decode a response; the first data byte is split off as the completion code."""
-    head, body = _split(raw, verify_checksums)
-    if len(body) < 4:
+    _check(raw, verify_checksums)
+    if len(raw) < 8:
         raise DecodeError("IPMI response has no completion code")
-    return Message(netfn=head[1] >> 2, rs_lun=head[1] & 3, rq_addr=head[0], rs_addr=body[0],
-                   rq_seq=body[1] >> 2, rq_lun=body[1] & 3, cmd=body[2],
-                   completion_code=body[3], data=bytes(body[4:]))
+    rq_addr, netfn_lun, _checksum1, rs_addr, seq_lun, cmd, completion_code = raw[:7]
+    # Message(netfn, cmd, rq_seq, data, completion_code, rs_addr, rq_addr, rs_lun, rq_lun):
+    # positional, since a call with nine keywords costs half as much again
+    return Message(netfn_lun >> 2, cmd, seq_lun >> 2, bytes(raw[7:-1]), completion_code,
+                   rs_addr, rq_addr, netfn_lun & 3, seq_lun & 3)
 
 
 def decode_request(raw: bytes, verify_checksums: bool = True) -> Message:
     """BMC side: decode a request."""
-    head, body = _split(raw, verify_checksums)
-    return Message(netfn=head[1] >> 2, rs_lun=head[1] & 3, rs_addr=head[0], rq_addr=body[0],
-                   rq_seq=body[1] >> 2, rq_lun=body[1] & 3, cmd=body[2], data=bytes(body[3:]))
+    _check(raw, verify_checksums)
+    rs_addr, netfn_lun, _checksum1, rq_addr, seq_lun, cmd = raw[:6]
+    return Message(netfn_lun >> 2, cmd, seq_lun >> 2, bytes(raw[6:-1]), None,
+                   rs_addr, rq_addr, netfn_lun & 3, seq_lun & 3)

@@ -16,14 +16,22 @@ ASF_PRESENCE_PING = 0x80
 ASF_PRESENCE_PONG = 0x40
 
 
-def strip_ipmi_header(datagram: bytes) -> bytes:
-    """Return what follows a valid RMCP header of class IPMI."""
+def check_ipmi_header(datagram: bytes) -> None:
+    """Raise :class:`DecodeError` unless ``datagram`` starts with an RMCP header of class IPMI.
+
+    The session decoders call this and read on from offset 4, saving a copy of the datagram.
+    """
     if len(datagram) < 4:
         raise DecodeError("datagram shorter than the RMCP header")
     if datagram[0] != RMCP_VERSION:
         raise DecodeError(f"RMCP version {datagram[0]:#04x}, expected 0x06")
-    if datagram[3] & 0x1F != CLASS_IPMI or datagram[3] & 0x80:
+    if datagram[3] & 0x9F != CLASS_IPMI:  # class bits 4:0, not an ACK (bit 7); bits 6:5 reserved
         raise DecodeError(f"RMCP class {datagram[3]:#04x} is not an IPMI message")
+
+
+def strip_ipmi_header(datagram: bytes) -> bytes:
+    """Return what follows a valid RMCP header of class IPMI."""
+    check_ipmi_header(datagram)
     return datagram[4:]
 
 

@@ -16,8 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
     from typing import Callable
 
-from .buffer import DecodeError, Reader, u32le
-from .rmcp import IPMI_HEADER, strip_ipmi_header
+from .buffer import DecodeError, Layout, Reader, u32le
+from .rmcp import IPMI_HEADER, check_ipmi_header
 
 AUTH_TYPE_RMCPPLUS = 0x06
 NEXT_HEADER = 0x07
@@ -78,56 +78,111 @@ class Packet20:
     pad: bytes = b""
 
 
+# The session header, after the 4-byte RMCP header: one unpack (or pack) per packet.
+_SESSION_HEADER = Layout(("B", "auth type"), ("B", "payload type"), ("I", "session ID"),
+                        ("I", "session sequence number"), ("H", "payload length"))
+_PAYLOAD_START = 4 + _SESSION_HEADER.size
+# The integrity pad and pad length for each pad length (0-3), and next header.
+_INTEGRITY_TRAILERS = tuple(b"\xff" * pad_len + bytes((pad_len, NEXT_HEADER)) for pad_len in range(4))
+_NOT_RMCPPLUS = "not an RMCP+ packet (auth type is not 0x06)"
+_OEM_EXPLICIT = "OEM explicit payloads are not supported"
+
+
 def encode_packet20(payload_type: int, session_id: int, session_seq: int, payload: bytes,
                     encrypted: bool = False,
                     sign: Callable[[bytes], bytes] | None = None) -> bytes:
     """Build a datagram; ``sign`` (given for authenticated packets) maps the covered bytes to the authcode."""
     ptype = payload_type | (ENCRYPTED if encrypted else 0) | (AUTHENTICATED if sign else 0)
-    body = (bytes((AUTH_TYPE_RMCPPLUS, ptype)) + u32le(session_id) + u32le(session_seq)
-            + len(payload).to_bytes(2, "little") + payload)
+    # Values the header cannot hold raise what bytes() and int.to_bytes() raise, not struct.error.
+    if not 0 <= ptype <= 0xFF:
+        raise ValueError("bytes must be in range(0, 256)")
+    session_id, session_seq, length = session_id & 0xFFFFFFFF, session_seq & 0xFFFFFFFF, len(payload)
+    if length > 0xFFFF:
+        raise OverflowError("int too big to convert")
+    header = _SESSION_HEADER.pack(AUTH_TYPE_RMCPPLUS, ptype, session_id, session_seq, length)
     if sign is None:
-        return IPMI_HEADER + body
-    pad_len = -(len(body) + 2) % 4
-    signed = body + b"\xff" * pad_len + bytes((pad_len, NEXT_HEADER))
+        return IPMI_HEADER + header + payload
+    # The authcode covers auth type .. next header, padded with 0xFF to a multiple of 4 bytes.
+    pad_len = -(len(header) + length + 2) % 4
+    signed = header + payload + _INTEGRITY_TRAILERS[pad_len]
     return IPMI_HEADER + signed + sign(signed)
 
 
 def decode_packet20(datagram: bytes, authcode_len: int = 0) -> Packet20:
     """Split a datagram. ``authcode_len`` is the session's integrity authcode length."""
-    body = strip_ipmi_header(datagram)
-    r = Reader(body)
-    if r.u8("auth type") != AUTH_TYPE_RMCPPLUS:
-        raise DecodeError("not an RMCP+ packet (auth type is not 0x06)")
-    ptype = r.u8("payload type")
+    check_ipmi_header(datagram)
+    size = len(datagram)
+    if size < _PAYLOAD_START:
+        raise _short_session_header(datagram)
+    auth_type, ptype, sid, seq, length = _SESSION_HEADER.unpack_from(datagram, 4)
+    if auth_type != AUTH_TYPE_RMCPPLUS:
+        raise DecodeError(_NOT_RMCPPLUS)
     if ptype & 0x3F == 0x02:
-        raise DecodeError("OEM explicit payloads are not supported")
-    sid = r.u32("session ID")
-    seq = r.u32("session sequence number")
-    length = r.u16("payload length")
-    payload = r.take(length, "payload")
-    authenticated = bool(ptype & AUTHENTICATED)
-    if not authenticated:
-        return Packet20(ptype & 0x3F, bool(ptype & ENCRYPTED), False, sid, seq, payload)
-    trailer = r.rest()
-    if len(trailer) < 2 + authcode_len:
-        raise DecodeError(f"integrity trailer of {len(trailer)} bytes is too short for a "
+        raise DecodeError(_OEM_EXPLICIT)
+    end = _PAYLOAD_START + length
+    if end > size:
+        raise DecodeError(f"truncated payload: need {length} bytes, have {size - _PAYLOAD_START}")
+    payload = datagram[_PAYLOAD_START:end]
+    encrypted = (ptype & ENCRYPTED) != 0
+    if not ptype & AUTHENTICATED:
+        return Packet20(ptype & 0x3F, encrypted, False, sid, seq, payload)
+    # The integrity trailer: 0xFF pad, pad length, next header, authcode.
+    if size - end < 2 + authcode_len:
+        raise DecodeError(f"integrity trailer of {size - end} bytes is too short for a "
                           f"{authcode_len}-byte authcode")
-    split = len(trailer) - authcode_len
-    pad_len, next_header = trailer[split - 2], trailer[split - 1]
-    pad = trailer[:split - 2]
+    split = size - authcode_len
+    pad_len, next_header = datagram[split - 2], datagram[split - 1]
+    pad = datagram[end:split - 2]
     if next_header != NEXT_HEADER:
         raise DecodeError(f"integrity trailer next header is {next_header:#04x}, not 0x07")
     if pad_len != len(pad) or pad_len > 4 or pad.strip(b"\xff"):
         raise DecodeError(f"integrity pad is malformed (pad length {pad_len}, {len(pad)} pad bytes)")
-    signed = body[:len(body) - authcode_len]
-    return Packet20(ptype & 0x3F, bool(ptype & ENCRYPTED), True, sid, seq, payload,
-                    signed=signed, authcode=trailer[split:], pad=pad)
+    signed, authcode = datagram[4:split], datagram[split:]
+    return Packet20(ptype & 0x3F, encrypted, True, sid, seq, payload, signed, authcode, pad)
+
+
+def _short_session_header(datagram: bytes) -> DecodeError:
+    """The error for a datagram ending inside the session header: as read field by field,
+    a wrong auth type or payload type already read comes before the first missing field."""
+    if len(datagram) > 4 and datagram[4] != AUTH_TYPE_RMCPPLUS:
+        return DecodeError(_NOT_RMCPPLUS)
+    if len(datagram) > 5 and datagram[5] & 0x3F == 0x02:
+        return DecodeError(_OEM_EXPLICIT)
+    return _SESSION_HEADER.truncated(datagram, 4)
 
 
 # --- session-setup payloads (IPMI 2.0 spec 13.17 - 13.23) -----------------------------
 
 def _algorithm_record(kind: int, alg: int) -> bytes:
     return bytes((kind, 0, 0, 8, alg, 0, 0, 0))
+
+
+# The console decodes each setup reply once per session: one unpack for the fixed part (the
+# requests, decoded only by the simulated BMC, keep their Reader).  ``x`` fields are reserved
+# bytes, or byte strings sliced out after the length check.
+_ALGORITHM_RECORD = Layout(("B3xB3x", "algorithm payload"))  # payload type, 3 bytes, algorithm, 3 bytes
+_OPEN_SESSION_REPLY = Layout(("B", "tag"), ("B", "status"), ("B", "max privilege"), ("x", "field"),
+                             ("I", "remote console session ID"))
+_MANAGED_SYSTEM_SESSION_ID = Layout(("I", "managed system session ID"))  # at 8, in a successful reply
+_RAKP_REPLY_FIELDS = (("B", "tag"), ("B", "status"), ("2x", "field"), ("I", "remote console session ID"))
+_RAKP_REPLY = Layout(*_RAKP_REPLY_FIELDS)  # RAKP 2 and 4
+_RAKP2 = Layout(*_RAKP_REPLY_FIELDS, ("16x", "managed system random number"), ("16x", "managed system GUID"))
+
+
+def _stops_after_status(reply: bytes) -> bool:
+    """An error reply (status not 0) that ends before the console session ID: FreeIPMI accepts it."""
+    return 2 <= len(reply) < 8 and reply[1] != 0
+
+
+def _decode_algorithm_records(payload: bytes, start: int) -> list[int]:
+    """The authentication, integrity and confidentiality algorithms, each record checked in turn."""
+    algorithms = []
+    for kind in (0, 1, 2):
+        record_kind, algorithm = _ALGORITHM_RECORD.unpack(payload, start + 8 * kind)
+        if record_kind != kind:
+            raise DecodeError(f"algorithm payload type {record_kind} where {kind} was expected")
+        algorithms.append(algorithm & 0x3F)
+    return algorithms
 
 
 @record
@@ -150,15 +205,7 @@ class OpenSessionRequest:
         tag, priv = r.u8(), r.u8()
         r.take(2)
         sid = r.u32()
-        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
-        return cls(tag, priv & 0x0F, sid, *algs)
-
-
-def _decode_algorithm_record(r: Reader, kind: int) -> int:
-    rec = r.take(8, "algorithm payload")
-    if rec[0] != kind:
-        raise DecodeError(f"algorithm payload type {rec[0]} where {kind} was expected")
-    return rec[4] & 0x3F
+        return cls(tag, priv & 0x0F, sid, *_decode_algorithm_records(payload, 8))
 
 
 @record
@@ -183,18 +230,13 @@ class OpenSessionResponse:
 
     @classmethod
     def decode(cls, payload: bytes) -> "OpenSessionResponse":
-        r = Reader(payload)
-        tag, status = r.u8("tag"), r.u8("status")
-        if status and r.remaining < 6:
-            return cls(tag, status, 0, None)
-        priv = r.u8("max privilege")
-        r.take(1)
-        console_sid = r.u32("remote console session ID")
+        if _stops_after_status(payload):
+            return cls(payload[0], payload[1], 0, None)
+        tag, status, priv, console_sid = _OPEN_SESSION_REPLY.unpack(payload)
         if status:
             return cls(tag, status, priv & 0x0F, console_sid)
-        bmc_sid = r.u32("managed system session ID")
-        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
-        return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *algs)
+        (bmc_sid,) = _MANAGED_SYSTEM_SESSION_ID.unpack(payload, 8)
+        return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *_decode_algorithm_records(payload, 12))
 
 
 @record
@@ -243,17 +285,14 @@ class Rakp2:
 
     @classmethod
     def decode(cls, payload: bytes) -> "Rakp2":
-        r = Reader(payload)
-        tag, status = r.u8("tag"), r.u8("status")
-        if status and r.remaining < 6:
-            return cls(tag, status, None)
-        r.take(2)
-        sid = r.u32("remote console session ID")
+        if _stops_after_status(payload):
+            return cls(payload[0], payload[1], None)
+        tag, status, sid = _RAKP_REPLY.unpack(payload)
         if status:
             return cls(tag, status, sid)
-        rc = r.take(16, "managed system random number")
-        guid = r.take(16, "managed system GUID")
-        return cls(tag, status, sid, rc, guid, r.rest())
+        if len(payload) < _RAKP2.size:
+            raise _RAKP2.truncated(payload)
+        return cls(tag, status, sid, payload[8:24], payload[24:40], payload[40:])
 
 
 @record
@@ -288,9 +327,7 @@ class Rakp4:
 
     @classmethod
     def decode(cls, payload: bytes) -> "Rakp4":
-        r = Reader(payload)
-        tag, status = r.u8("tag"), r.u8("status")
-        if status and r.remaining < 6:
-            return cls(tag, status, None)
-        r.take(2)
-        return cls(tag, status, r.u32("remote console session ID"), r.rest())
+        if _stops_after_status(payload):
+            return cls(payload[0], payload[1], None)
+        tag, status, sid = _RAKP_REPLY.unpack(payload)
+        return cls(tag, status, sid, payload[8:])

@@ -231,3 +231,22 @@ def test_crypto_modules_do_not_import_cryptography_eagerly() -> None:
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
+
+
+@pytest.mark.parametrize("builtin", [True, False])
+def test_payload_argument_checks_for_both_providers(builtin: bool) -> None:
+    from pyipmi_tools.crypto import confidentiality
+
+    before = confidentiality.use_builtin_aes(builtin)
+    try:
+        with pytest.raises(ConfidentialityError, match="AES IV must be 16 bytes, got 8"):
+            encrypt_payload(K2, b"abc", IV[:8])
+        with pytest.raises(ConfidentialityError, match="K2 must be at least 16 bytes, got 4"):
+            encrypt_payload(K2[:4], b"abc", IV[:8])       # the key is checked first, as before
+        with pytest.raises(TypeError):
+            encrypt_payload(K2, b"abc", None)  # type: ignore[arg-type]
+        sealed = encrypt_payload(bytearray(K2), memoryview(b"hello ipmi"), bytearray(IV))
+        assert sealed == encrypt_payload(K2, b"hello ipmi", IV)
+        assert decrypt_payload(memoryview(K2), bytearray(sealed)) == b"hello ipmi"
+    finally:
+        confidentiality.use_builtin_aes(before)

@@ -140,3 +140,31 @@ def test_wrong_key_or_tampered_data_differs() -> None:
 def test_unknown_algorithm() -> None:
     with pytest.raises(ValueError):
         integrity_authcode(9, b"", b"", b"")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("alg", list(IntegrityAlg))
+def test_plain_int_algorithm_same_as_member(alg: IntegrityAlg) -> None:
+    k1 = bytes(range(32))
+    data = b"\x06\xc0" + bytes(range(30))
+    assert integrity_authcode(int(alg), k1, PASSWORD, data) == integrity_authcode(alg, k1, PASSWORD, data)
+
+
+@pytest.mark.parametrize("alg", [-1, 5, 256, "1", [1], None])
+def test_invalid_algorithms_raise_value_error(alg: object) -> None:
+    with pytest.raises(ValueError):
+        integrity_authcode(alg, SUITE2_K1, PASSWORD, b"")  # type: ignore[arg-type]
+
+
+def test_bytes_like_arguments() -> None:
+    data, code = _split(SUITE2_PACKETS[1], 12)
+    assert integrity_authcode(IntegrityAlg.HMAC_SHA1_96, bytearray(SUITE2_K1), b"", memoryview(data)) == code
+    assert integrity_authcode(IntegrityAlg.HMAC_SHA1_96, memoryview(SUITE2_K1), b"", bytearray(data)) == code
+
+
+def test_many_sessions_keys() -> None:
+    """Each session signs with its own K1, far more than the HMAC key cache holds."""
+    data, _ = _split(SUITE2_PACKETS[0], 12)
+    for i in range(1500):
+        k1 = hashlib.sha1(i.to_bytes(4, "big")).digest()
+        want = hmac.new(k1, data, hashlib.sha1).digest()[:12]
+        assert integrity_authcode(IntegrityAlg.HMAC_SHA1_96, k1, b"", data) == want

@@ -410,3 +410,24 @@ def test_rakp2_rejects_bad_inputs_without_leaking_key(kwargs: dict) -> None:
         rakp2_authcode(**args)
     assert "topsecretpw" not in str(info.value)
     assert b"topsecretpw".hex() not in str(info.value)
+
+
+@pytest.mark.parametrize("alg", list(AuthAlg))
+def test_plain_int_algorithm_same_as_member(alg: AuthAlg) -> None:
+    key, rm, guid = b"k" * 20, bytes(range(16)), bytes(range(16, 32))
+    assert auth_hmac(int(alg), key, b"data") == auth_hmac(alg, key, b"data")
+    assert rakp4_icv(int(alg), key, rm, 7, guid) == rakp4_icv(alg, key, rm, 7, guid)
+
+
+@pytest.mark.parametrize("alg", [-1, 4, 256, "1", [1], None])
+def test_invalid_algorithms_raise_value_error(alg: object) -> None:
+    with pytest.raises(ValueError, match="AuthAlg"):
+        auth_hmac(alg, b"key", b"data")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="AuthAlg"):  # the algorithm is checked first
+        rakp4_icv(alg, b"key", b"short", 1, b"short")  # type: ignore[arg-type]
+
+
+def test_auth_hmac_bytes_like_arguments() -> None:
+    want = hmac.new(KUID, b"data", hashlib.sha1).digest()
+    assert auth_hmac(AuthAlg.HMAC_SHA1, bytearray(KUID), memoryview(b"data")) == want
+    assert auth_hmac(AuthAlg.HMAC_SHA1, memoryview(KUID), bytearray(b"data")) == want

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyipmi_tools.wire.buffer import DecodeError, Reader, u32le
+from pyipmi_tools.wire.buffer import DecodeError, Layout, Reader, u32le
 
 
 def test_decode_error_is_a_value_error() -> None:
@@ -88,3 +88,49 @@ def test_u32le() -> None:
     assert u32le(0xFFFFFFFF) == b"\xff\xff\xff\xff"
     assert u32le(0x1_0000_0001) == b"\x01\x00\x00\x00"  # masked to 32 bits
     assert u32le(-1) == b"\xff\xff\xff\xff"
+
+
+# --- Layout: fixed fields in one unpack, with Reader's error for short input ----------------
+
+FIELDS = (("B", "tag"), ("2x", "reserved"), ("I", "session ID"), ("16x", "random number"), ("H", "length"))
+LAYOUT = Layout(*FIELDS)
+
+
+def _read_field_by_field(data: bytes) -> None:
+    r = Reader(data)
+    r.u8("tag")
+    r.take(2, "reserved")
+    r.u32("session ID")
+    r.take(16, "random number")
+    r.u16("length")
+
+
+def test_layout_size_and_values() -> None:
+    assert LAYOUT.size == 25
+    data = bytes.fromhex("07 aaaa 04030201") + bytes(16) + bytes.fromhex("3412")
+    assert LAYOUT.unpack(data) == (7, 0x01020304, 0x1234)
+    assert LAYOUT.unpack(b"\xff\xff" + data + b"tail", 2) == (7, 0x01020304, 0x1234)
+    assert LAYOUT.unpack_from(data) == (7, 0x01020304, 0x1234)
+    assert LAYOUT.pack(7, 0x01020304, 0x1234) == bytes.fromhex("07 0000 04030201") + bytes(16) + bytes.fromhex("3412")
+
+
+@pytest.mark.parametrize("start", [0, 3])
+def test_layout_truncation_is_reported_as_reader_reports_it(start: int) -> None:
+    data = bytes(range(start + LAYOUT.size))
+    for end in range(start, len(data)):
+        with pytest.raises(DecodeError) as expected:
+            _read_field_by_field(data[start:end])
+        with pytest.raises(DecodeError) as got:
+            LAYOUT.unpack(data[:end], start)
+        assert str(got.value) == str(expected.value)
+        assert str(LAYOUT.truncated(data[:end], start)) == str(expected.value)
+
+
+def test_layout_accepts_bytearray_and_memoryview() -> None:
+    data = bytes(range(LAYOUT.size))
+    assert LAYOUT.unpack(bytearray(data)) == LAYOUT.unpack(memoryview(data)) == LAYOUT.unpack(data)
+
+
+def test_layout_truncated_is_only_for_short_input() -> None:
+    with pytest.raises(ValueError, match="hold the whole layout"):
+        LAYOUT.truncated(bytes(LAYOUT.size))

@@ -20,10 +20,15 @@ in turn (the order swaps every repetition) and prints medians and ratios
 * ``importtime``: ``python -X importtime bin/ipmipower --stat ...``: the
   interpreter's bare start-up and the modules that cost the most.
 
+The ``stat``, ``cycle`` and ``fanout`` tables have a third row unless
+``--no-floor``: FreeIPMI's own ipmipower exec'd by a bare ``python3 -S``.  It
+is the floor for any tool written in Python: the interpreter's start-up on
+FreeIPMI's engine, with no Python work at all.
+
     python3 benchmarks/ipmipower_bench.py [--reps 20] [--fanout-reps 5]
         [--sizes 100,1000] [--mode ports|addresses] [--bmc pyipmi-sim|ipmi_sim]
         [--python PATH ...] [--sections stat,cycle,fanout,datagrams,importtime]
-        [--cycle-from off|on] [--no-bytecode-cache] [--ipmipower PATH]
+        [--cycle-from off|on] [--no-floor] [--no-bytecode-cache] [--ipmipower PATH]
 
 Our tool is run as ``PYTHON bin/ipmipower`` with a real interpreter, never a
 pyenv shim (which adds ~60 ms): by default ``realpath(sys.executable)``;
@@ -148,6 +153,7 @@ class Tool:
     prefix: list[str]           # argv before the ipmipower options
     env: dict[str, str]
     ours: bool
+    floor: bool = False         # FreeIPMI started from a bare Python interpreter (see floor_tool)
     runs: list[Run] = field(default_factory=list)
 
     def argv(self, args: list[str]) -> list[str]:
@@ -209,6 +215,25 @@ def tools_for(opts: argparse.Namespace, pycache: Path | None) -> list[Tool]:
         tools.append(Tool(label, [python, *flags, script], ours_env, True))
     tools.append(Tool(f"FreeIPMI ({opts.ipmipower_path})", [opts.ipmipower_path], base_env, False))
     return tools
+
+
+def floor_tool(opts: argparse.Namespace) -> Tool:
+    """FreeIPMI's own ipmipower, exec'd by ``python3 -S`` that does nothing else first.
+
+    Any tool written in Python pays the interpreter's start-up before its first packet; this
+    row measures that cost alone, on FreeIPMI's engine, so a ratio can be read against what
+    no Python program started by that interpreter can go below.
+    """
+    python = opts.pythons[0]
+    start = (f"import posix, sys; posix.execv({opts.ipmipower_path!r}, "
+             "['ipmipower'] + sys.argv[1:])")
+    return Tool(f"floor: {python} -S, then exec FreeIPMI", [python, "-S", "-c", start], dict(os.environ),
+                False, floor=True)
+
+
+def reference(tools: list[Tool]) -> Tool:
+    """FreeIPMI run directly: the 1.00x of every ratio."""
+    return next(t for t in tools if not t.ours and not t.floor)
 
 
 def alternate(tools: list[Tool], rep: int) -> list[Tool]:
@@ -275,7 +300,7 @@ def answered(run: Run, word: str) -> int:
 
 def timed_table(title: str, tools: list[Tool], results: dict[str, list[Run]], expect: str,
                 hosts: int = 1) -> str:
-    ref = next(t for t in tools if not t.ours)
+    ref = reference(tools)
     ref_runs = [r for r in results[ref.name] if answered(r, expect) == hosts]
     ref_wall, ref_cpu = median_ms([r.wall for r in ref_runs]), median_ms([r.cpu for r in ref_runs])
     rows = []
@@ -290,8 +315,8 @@ def timed_table(title: str, tools: list[Tool], results: dict[str, list[Run]], ex
             problem = f"rc={r.rc}{' timeout' if r.timed_out else ''} {first_line(r.err) or first_line(r.out)}"
         rows.append([tool.name, f"{len(good)}/{len(runs)}", fmt_ms(wall),
                      fmt_ms(min((r.wall for r in good), default=float("nan")) * 1000),
-                     fmt_ms(cpu), ratio(wall, ref_wall) if tool.ours else "1.00x",
-                     ratio(cpu, ref_cpu) if tool.ours else "1.00x", problem])
+                     fmt_ms(cpu), ratio(wall, ref_wall) if tool is not ref else "1.00x",
+                     ratio(cpu, ref_cpu) if tool is not ref else "1.00x", problem])
     headers = ["tool", f"ok ('{expect}')", "median wall ms", "min wall ms", "median CPU ms",
                "wall ratio", "CPU ratio", "first failure"]
     return f"### {title}\n\n" + tabulate(rows, headers=headers, **TABLE)
@@ -358,7 +383,7 @@ def section_fanout(tools: list[Tool], opts: argparse.Namespace, workdir: Path, p
                     results[tool.name].append(run_once(tool.argv(args), tool.env, FANOUT_TIMEOUT))
                     sim_cpu[tool.name].append(sim.cpu() - before)
             note(f"fanout: N={n} done")
-            ref = next(t for t in tools if not t.ours)
+            ref = reference(tools)
             ref_wall = median_ms([r.wall for r in results[ref.name]])
             ref_cpu = median_ms([r.cpu for r in results[ref.name]])
             for tool in tools:
@@ -372,8 +397,8 @@ def section_fanout(tools: list[Tool], opts: argparse.Namespace, workdir: Path, p
                 rows.append([n, tool.name, f"{min(counts)}-{max(counts)}" if min(counts) != max(counts)
                              else str(counts[0]), seconds(wall), seconds(cpu),
                              f"{statistics.median(sim_cpu[tool.name]):.2f}",
-                             ratio(wall, ref_wall) if tool.ours else "1.00x",
-                             ratio(cpu, ref_cpu) if tool.ours else "1.00x", problem])
+                             ratio(wall, ref_wall) if tool is not ref else "1.00x",
+                             ratio(cpu, ref_cpu) if tool is not ref else "1.00x", problem])
     finally:
         sim.stop()
     headers = ["BMCs", "tool", "answered 'off'", "median wall s", "median CPU s", "sim CPU s",
@@ -603,6 +628,8 @@ def main() -> int:
     parser.add_argument("--cycle-from", choices=("off", "on"), default="off",
                         help="power state put back before every --cycle --on-if-off run (default off)")
     parser.add_argument("--count-with", choices=("auto", "tshark", "strace"), default="auto")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="leave out the row of FreeIPMI exec'd by a bare python3 -S (stat, cycle, fanout)")
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="run ours in the unchanged environment (PYTHONDONTWRITEBYTECODE stays)")
     opts = parser.parse_args()
@@ -620,6 +647,7 @@ def main() -> int:
         workdir = Path(tmp)
         pycache = None if opts.no_bytecode_cache else workdir / "pycache"
         tools = tools_for(opts, pycache)
+        timed = tools if opts.no_floor else [*tools, floor_tool(opts)]
         sim_env = dict(os.environ)
         if pycache is not None:
             sim_env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -632,11 +660,11 @@ def main() -> int:
                 note(f"one-BMC sections: {opts.bmc} on {bmc.host}")
             for section in sections:
                 if section == "stat":
-                    text = section_stat(tools, bmc, opts.reps)
+                    text = section_stat(timed, bmc, opts.reps)
                 elif section == "cycle":
-                    text = section_cycle(tools, bmc, opts.reps, opts.cycle_from == "on")
+                    text = section_cycle(timed, bmc, opts.reps, opts.cycle_from == "on")
                 elif section == "fanout":
-                    text = section_fanout(tools, opts, workdir, sim_python, sim_env)
+                    text = section_fanout(timed, opts, workdir, sim_python, sim_env)
                 elif section == "datagrams":
                     text = section_datagrams(tools, bmc, opts.count_with, workdir, opts.datagram_reps)
                 else:

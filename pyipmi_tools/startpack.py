@@ -10,7 +10,11 @@ missing from it or changed.
 
 A module is served from the pack only if its source still has the size and modification
 time recorded there, as Python checks ``.pyc`` files; anything else takes the normal
-import path.  The pack is written like a ``.pyc`` (honouring ``PYTHONDONTWRITEBYTECODE``
+import path.  The pack lists its modules in the order they finished loading, and
+:func:`install` runs the current ones in that order straight away, without the import
+machinery (its locks, specs and attribute set-up cost some 13 microseconds a module,
+0.6 ms a run); a module that fails there is left to the normal import, which reports
+its error where the program asks for it.  The pack is written like a ``.pyc`` (honouring ``PYTHONDONTWRITEBYTECODE``
 and ``PYTHONPYCACHEPREFIX``), atomically through a temporary file, and a damaged one is
 ignored.  Only the ``bin/`` shims use this; the installed entry points and the
 single-file builds (which carry their own bytecode) do not.
@@ -53,6 +57,8 @@ class _PackFinder:
         self.base = 0
         self.file: Any = None
         self.stale = False                  # a module was missing or changed: rewrite at save()
+        self.order: list[str] = []          # the modules this finder ran, in the order they finished
+        self.earlier = frozenset(sys.modules)   # loaded before the finder: never its business
         try:
             handle = open(path, "rb")
         except OSError:
@@ -103,9 +109,38 @@ class _PackFinder:
 
     def exec_module(self, module: Any) -> None:
         import marshal
-        start, length = self.index[module.__spec__.name][:2]
+        name = module.__spec__.name
+        start, length = self.index[name][:2]
         self.file.seek(self.base + start)
         exec(marshal.loads(self.file.read(length)), module.__dict__)
+        self.order.append(name)
+
+    def preload(self) -> None:
+        """Run every current module of the pack, in the recorded order, as an import would."""
+        module_type = type(sys)
+        modules = sys.modules
+        for name in self.index:
+            parent, _, child = name.rpartition(".")
+            if name in modules or parent not in modules:
+                continue
+            spec = self.find_spec(name)
+            if spec is None:                # changed since the pack was written
+                continue
+            module = module_type(name)
+            module.__spec__ = spec
+            module.__loader__ = self
+            module.__file__ = spec.origin
+            module.__package__ = name if spec.submodule_search_locations is not None else parent
+            if spec.submodule_search_locations is not None:
+                module.__path__ = spec.submodule_search_locations
+            modules[name] = module
+            try:
+                self.exec_module(module)
+            except Exception:
+                modules.pop(name, None)     # the normal import will try again, and report
+                self.stale = True
+                continue
+            setattr(modules[parent], child, module)
 
     def get_source(self, name: str) -> str:
         with open(self.root + "/" + self.index[name][2], encoding="utf-8") as handle:
@@ -131,12 +166,16 @@ def install(root: str, tool: str) -> None:
         return
     _finder = _PackFinder(root, pack_path(root, tool))
     sys.meta_path.insert(0, _finder)
+    if _finder.file is not None:
+        _finder.preload()
 
 
 def save() -> None:
     """Rewrite the pack if this run imported a module it lacked or that changed since."""
     finder = _finder
-    if finder is None or not finder.stale or sys.dont_write_bytecode:
+    if finder is None or sys.dont_write_bytecode:
+        return
+    if not finder.stale and finder.order == list(finder.index):
         return
     try:
         _write(finder)
@@ -149,7 +188,10 @@ def _write(finder: _PackFinder) -> None:
     import os
     root = finder.root
     entries = []
-    for name, module in sorted(sys.modules.items()):
+    ran = set(finder.order)
+    loaded = [name for name in sys.modules if name not in ran and name not in finder.earlier]   # normal imports
+    for name in finder.order + loaded:
+        module = sys.modules.get(name)
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
         if not name.startswith("pyipmi_tools.") or not origin.startswith(root + "/"):
             continue

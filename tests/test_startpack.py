@@ -20,10 +20,12 @@ root = sys.argv[1]
 sys.path.insert(0, root)
 from pyipmi_tools import startpack
 startpack.install(root, 'probe')
+print("preloaded", "pyipmi_tools.cli.hostlist" in sys.modules)
 import pyipmi_tools.cli.hostlist, pyipmi_tools.record
 for name in ("pyipmi_tools.cli.hostlist", "pyipmi_tools.record", "pyipmi_tools.cli"):
     print(name, type(sys.modules[name].__spec__.loader).__name__)
 print(pyipmi_tools.cli.hostlist.expand("node[1-2]"))
+print("edited", getattr(pyipmi_tools.record, "EDITED", False))
 startpack.save()
 """
 
@@ -41,7 +43,16 @@ def probe(tree: Path, cache: Path, **env: str) -> list[str]:
     done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
                           env=environ, timeout=60)
     assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()
+    return done.stdout.splitlines()[1:]
+
+
+def preloaded(tree: Path, cache: Path) -> bool:
+    """Whether the modules were already loaded when install() returned."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    environ.update(PYTHONPYCACHEPREFIX=str(cache))
+    done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
+                          env=environ, timeout=60)
+    return done.stdout.splitlines()[0] == "preloaded True"
 
 
 def pack_file(tree: Path, cache: Path) -> Path:
@@ -87,3 +98,43 @@ def test_a_damaged_pack_is_ignored_and_replaced(tree: Path, tmp_path: Path, keep
     out = probe(tree, cache)
     assert "pyipmi_tools.record SourceFileLoader" in out and out[3] == "['node1', 'node2']"
     assert "pyipmi_tools.record _PackFinder" in probe(tree, cache)
+
+
+def test_current_modules_are_loaded_at_install_in_the_recorded_order(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert not preloaded(tree, cache)            # no pack yet: everything comes in as imported
+    pack = pack_file(tree, cache)
+    written = pack.stat().st_mtime_ns
+    assert preloaded(tree, cache)
+    assert preloaded(tree, cache)
+    assert pack.stat().st_mtime_ns == written    # a current pack in the right order is left alone
+
+
+def test_an_edited_module_is_loaded_from_its_source_and_the_pack_heals(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    probe(tree, cache)
+    record = tree / "pyipmi_tools" / "record.py"
+    record.write_text(record.read_text() + "\nEDITED = True\n")
+    out = probe(tree, cache)                     # hostlist imports record: still loads, from the source
+    assert "edited True" in out and "pyipmi_tools.record SourceFileLoader" in out
+    assert out[3] == "['node1', 'node2']"
+    again = probe(tree, cache)
+    assert "edited True" in again and "pyipmi_tools.record _PackFinder" in again
+    assert preloaded(tree, cache)
+
+
+def test_a_module_that_now_fails_raises_at_its_import_as_without_a_pack(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    probe(tree, cache)
+    probe(tree, cache)
+    hostlist = tree / "pyipmi_tools" / "cli" / "hostlist.py"
+    hostlist.write_text(hostlist.read_text().replace(
+        "from __future__ import annotations", "from __future__ import annotations\nimport pyipmi_tools._missing", 1))
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    environ.update(PYTHONPYCACHEPREFIX=str(cache))
+    done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
+                          env=environ, timeout=60)
+    assert done.stdout.splitlines() == ["preloaded False"]        # install() itself did not fail
+    assert done.returncode == 1
+    assert done.stderr.rstrip().endswith("ModuleNotFoundError: No module named 'pyipmi_tools._missing'")
+    assert 'File "<string>", line 8, in <module>' in done.stderr  # raised at the probe's import line

@@ -20,6 +20,7 @@ from ..record import record, field
 from pyipmi_tools.cli.hostlist import (
     Hostlist,
     HostlistError,
+    expand_name,
     is_ipv6_literal,
     split_ipv6_with_port,
 )
@@ -157,7 +158,7 @@ def _count_hosts(first: list[str], oem: bool) -> int:
         if oem:
             host = split_extra_arg(host)[0]
         try:
-            added = counted.push(host)
+            added = counted.push_name(host)
         except HostlistError as exc:
             raise HostsFatal(f"fi_hostlist_push: {exc.strerror}") from None
         if added == 0:  # an empty host name (c410x "+ARG"): stale errno
@@ -182,11 +183,10 @@ def plan_targets(text: str, oem: bool = False) -> list[Target]:
     targets: list[Target] = []
     for host in first:
         try:
-            second = Hostlist(host)
+            second = expand_name(host)
         except HostlistError:
             targets.append(Target(host, None, text))
             return targets
-        second.uniq()
         for name in second:
             extra: str | None = None
             base = name

@@ -37,22 +37,23 @@ def tree(tmp_path: Path) -> Path:
     return copy
 
 
-def probe(tree: Path, cache: Path, **env: str) -> list[str]:
+def run_probe(tree: Path, cache: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
     environ.update(PYTHONPYCACHEPREFIX=str(cache), **env)
-    done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
                           env=environ, timeout=60)
+
+
+def probe(tree: Path, cache: Path, **env: str) -> list[str]:
+    """The probe's report after its first line (which says whether install() preloaded)."""
+    done = run_probe(tree, cache, **env)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()[1:]
 
 
 def preloaded(tree: Path, cache: Path) -> bool:
     """Whether the modules were already loaded when install() returned."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
-    environ.update(PYTHONPYCACHEPREFIX=str(cache))
-    done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
-                          env=environ, timeout=60)
-    return done.stdout.splitlines()[0] == "preloaded True"
+    return run_probe(tree, cache).stdout.splitlines()[0] == "preloaded True"
 
 
 def pack_file(tree: Path, cache: Path) -> Path:
@@ -130,10 +131,7 @@ def test_a_module_that_now_fails_raises_at_its_import_as_without_a_pack(tree: Pa
     hostlist = tree / "pyipmi_tools" / "cli" / "hostlist.py"
     hostlist.write_text(hostlist.read_text().replace(
         "from __future__ import annotations", "from __future__ import annotations\nimport pyipmi_tools._missing", 1))
-    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
-    environ.update(PYTHONPYCACHEPREFIX=str(cache))
-    done = subprocess.run([sys.executable, "-S", "-c", _PROBE, str(tree)], capture_output=True, text=True,
-                          env=environ, timeout=60)
+    done = run_probe(tree, cache)
     assert done.stdout.splitlines() == ["preloaded False"]        # install() itself did not fail
     assert done.returncode == 1
     assert done.stderr.rstrip().endswith("ModuleNotFoundError: No module named 'pyipmi_tools._missing'")

@@ -91,3 +91,18 @@ def test_privilege_and_oem_checks_are_fatal(sim, capfd) -> None:
 
 def test_empty_host_list_does_nothing(capfd) -> None:
     assert run_captured(capfd, settings("", PowerCmd.STAT, consolidate_output=True)) == (0, "", "")
+
+
+@pytest.mark.parametrize(("count", "provider"), [(1, "builtin"), (512, "builtin"), (513, "cryptography")])
+def test_aes_provider_follows_the_host_count(monkeypatch, capfd, count, provider) -> None:
+    pytest.importorskip("cryptography")
+    from pyipmi_tools import transport
+    from pyipmi_tools.crypto import confidentiality
+
+    seen = []
+    monkeypatch.setattr(transport, "run", lambda endpoints, fanout=0: seen.append(
+        (len(endpoints), confidentiality.aes_provider())))
+    before = confidentiality.aes_provider()
+    status, out, err = run_captured(capfd, settings(f"127.0.0.1:[20000-{20000 + count - 1}]", PowerCmd.STAT))
+    assert (status, err, seen) == (0, "", [(count, provider)])
+    assert confidentiality.aes_provider() == before            # restored for the rest of the process

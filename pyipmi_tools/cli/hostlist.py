@@ -40,7 +40,6 @@ __all__ = [
     "Hostlist",
     "HostlistError",
     "expand",
-    "expand_name",
     "expand_sorted",
     "is_ipv6_literal",
     "ranged",
@@ -340,30 +339,7 @@ def _name_range(name: str) -> _Range:
     return _Range(name[:end], num, num, len(digits))
 
 
-def _range_hosts(r: _Range) -> Iterator[str]:
-    if r.single:
-        yield _unshield(r.prefix)
-    else:
-        for num in range(r.lo, r.hi + 1):
-            yield _unshield(r.prefix + _number(num, r.width)[:_SUFFIX_CHARS])
-
-
 _NOT_PLAIN = frozenset("[]@" + SEPARATORS)
-
-
-def expand_name(name: str) -> list[str]:
-    """``list(Hostlist(name))`` after ``uniq()``, for one name from an expanded list.
-
-    ipmipower expands every host of its list a second time.  A name without brackets,
-    separators or the IPv6 stand-ins is one range of one host, which this computes
-    directly (a few microseconds less per host, which counts over a thousand BMCs);
-    any other name is parsed in full.  Raises HostlistError as the parser does.
-    """
-    if _NOT_PLAIN.isdisjoint(name) and name:
-        return list(_range_hosts(_name_range(name)))
-    expanded = Hostlist(name)
-    expanded.uniq()
-    return expanded.hosts()
 
 
 # --------------------------------------------------------------------------- hostlist
@@ -409,19 +385,18 @@ class Hostlist:
                     parsed._push_range(_Range(prefix, lo, hi, width))
         return parsed._ranges
 
-    def push_name(self, name: str) -> int:
-        """:meth:`push` for one name of an expanded list, quicker when it is plain (see :func:`expand_name`)."""
-        if _NOT_PLAIN.isdisjoint(name) and name:
-            self._push_range(_name_range(name))
-            return 1
-        return self.push(name)
-
     def push(self, text: str) -> int:
         """Append every host of ``text``; return how many were added.
 
         All-or-nothing per token as in C: a bad token raises HostlistError, with
-        the hosts of earlier tokens already added.
+        the hosts of earlier tokens already added.  One plain name (no brackets,
+        separators or IPv6 stand-ins) is one host, pushed without the tokenizers:
+        ipmipower re-parses every expanded name twice, which over a thousand BMCs
+        adds up.
         """
+        if _NOT_PLAIN.isdisjoint(text) and text:
+            self._push_range(_name_range(text))
+            return 1
         added = 0
         for token in _outer_tokens(text):
             ranges = self._parse_token(_shield_ipv6(token), text)
@@ -526,7 +501,11 @@ class Hostlist:
 
     def __iter__(self) -> Iterator[str]:
         for r in self._ranges:
-            yield from _range_hosts(r)
+            if r.single:
+                yield _unshield(r.prefix)
+            else:
+                for num in range(r.lo, r.hi + 1):
+                    yield _unshield(r.prefix + _number(num, r.width)[:_SUFFIX_CHARS])
 
     def hosts(self) -> list[str]:
         """Every host name, in list order."""

@@ -20,7 +20,6 @@ from ..record import record, field
 from pyipmi_tools.cli.hostlist import (
     Hostlist,
     HostlistError,
-    expand_name,
     is_ipv6_literal,
     split_ipv6_with_port,
 )
@@ -158,7 +157,7 @@ def _count_hosts(first: list[str], oem: bool) -> int:
         if oem:
             host = split_extra_arg(host)[0]
         try:
-            added = counted.push_name(host)
+            added = counted.push(host)
         except HostlistError as exc:
             raise HostsFatal(f"fi_hostlist_push: {exc.strerror}") from None
         if added == 0:  # an empty host name (c410x "+ARG"): stale errno
@@ -183,10 +182,11 @@ def plan_targets(text: str, oem: bool = False) -> list[Target]:
     targets: list[Target] = []
     for host in first:
         try:
-            second = expand_name(host)
+            second = Hostlist(host)
         except HostlistError:
             targets.append(Target(host, None, text))
             return targets
+        second.uniq()
         for name in second:
             extra: str | None = None
             base = name

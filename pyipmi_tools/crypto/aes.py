@@ -393,10 +393,8 @@ def _expanded(key: bytes) -> Aes128:
 
 def cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
     """AES-128-CBC over whole 16-byte blocks (the caller pads)."""
-    encrypt = (_EXPANDED.get(key) or _expanded(key))._encrypt
+    encrypt = _expanded(key)._encrypt
     previous = int.from_bytes(iv, "big")
-    if len(plaintext) == 16:                # what RMCP+ mostly sends
-        return encrypt(int.from_bytes(plaintext, "big") ^ previous).to_bytes(16, "big")
     out = []
     for i in range(0, len(plaintext), 16):
         previous = encrypt(int.from_bytes(plaintext[i:i + 16], "big") ^ previous)
@@ -406,10 +404,8 @@ def cbc_encrypt(key: bytes, iv: bytes, plaintext: bytes) -> bytes:
 
 def cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     """Inverse of :func:`cbc_encrypt` (no padding is removed)."""
-    decrypt = (_EXPANDED.get(key) or _expanded(key))._decrypt
+    decrypt = _expanded(key)._decrypt
     previous = int.from_bytes(iv, "big")
-    if len(ciphertext) == 16:
-        return (decrypt(int.from_bytes(ciphertext, "big")) ^ previous).to_bytes(16, "big")
     out = []
     for i in range(0, len(ciphertext), 16):
         block = int.from_bytes(ciphertext[i:i + 16], "big")

@@ -123,15 +123,9 @@ def encrypt_payload(k2: bytes, payload: bytes, iv: bytes) -> bytes:
     n (0..15) makes len(payload) + n + 1 a multiple of 16. ``iv`` must be 16
     fresh random bytes chosen by the caller.
     """
-    # What aes_cbc_encrypt() does, without its checks that cannot fail here: one call per
-    # packet instead of five.
     plaintext = bytes(payload)
     plaintext += _PADS[-(len(plaintext) + 1) % AES_BLOCK_LEN]
-    iv = bytes(iv)
-    key = _k2_key(k2)
-    if len(iv) != AES_BLOCK_LEN:
-        _check_key_iv(key, iv)
-    return iv + (_cbc_functions or _provider_functions())[0](key, iv, plaintext)
+    return bytes(iv) + _cbc(_k2_key(k2), iv, plaintext, decrypt=False)
 
 
 def decrypt_payload(k2: bytes, data: bytes) -> bytes:
@@ -149,7 +143,7 @@ def decrypt_payload(k2: bytes, data: bytes) -> bytes:
         raise ConfidentialityError(
             f"encrypted payload length {len(ciphertext)} is not a multiple of 16"
         )
-    plaintext = (_cbc_functions or _provider_functions())[1](key, iv, ciphertext)
+    plaintext = _cbc(key, iv, ciphertext, decrypt=True)
     pad_len = plaintext[-1]
     if pad_len > _MAX_PAD:
         raise ConfidentialityError(f"confidentiality pad length {pad_len} exceeds 16")

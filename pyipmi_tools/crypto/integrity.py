@@ -10,8 +10,7 @@ __all__ = ["MD5_128_PASSWORD_LEN", "integrity_authcode"]
 MD5_128_PASSWORD_LEN = 20
 
 # Algorithm -> (hash, K1 bytes used as the key, authcode length) of the HMAC algorithms, None
-# for the others.  Looked up by value, so a plain int costs no IntegrityAlg construction: this
-# runs for every packet sent and received in a session.
+# for the others.
 _HMACS = {
     IntegrityAlg.NONE: None,
     IntegrityAlg.HMAC_SHA1_96: (sha1, 20, 12),
@@ -29,10 +28,7 @@ def integrity_authcode(alg: IntegrityAlg, k1: bytes, password: bytes, data: byte
     MD5-128 hashes pw20 || data || pw20 with the password zero-padded or cut to
     20 bytes (``k1`` unused). NONE gives b"".
     """
-    try:
-        hmac = _HMACS[alg]
-    except (KeyError, TypeError):
-        hmac = _HMACS[IntegrityAlg(alg)]      # raises ValueError for an unknown algorithm
+    hmac = _HMACS[IntegrityAlg(alg)]          # ValueError for an unknown algorithm
     data = bytes(data)
     if hmac is not None:
         hash, key_len, code_len = hmac

@@ -40,10 +40,7 @@ _K2_CONST = b"\x02" * _KEY_CONST_LEN
 
 def auth_hmac(alg: AuthAlg, key: bytes, data: bytes) -> bytes:
     """Return the full HMAC of ``data`` under ``key`` with ``alg``'s hash."""
-    try:
-        digest = _HASHES[alg]                # by value: no AuthAlg construction per call
-    except (KeyError, TypeError):
-        digest = _HASHES[AuthAlg(alg)]      # raises ValueError for an unknown algorithm
+    digest = _HASHES[AuthAlg(alg)]
     if digest is None:
         return b""
     return hmac_digest(bytes(key), bytes(data), digest)
@@ -137,10 +134,7 @@ def derive_k2(alg: AuthAlg, sik: bytes) -> bytes:
 
 def rakp4_icv(alg: AuthAlg, sik: bytes, rm: bytes, bmc_sid: int, bmc_guid: bytes) -> bytes:
     """Integrity check value of RAKP message 4: truncated H(SIK; Rm || bmc_sid || GUID)."""
-    try:
-        icv_len = RAKP4_ICV_LEN[alg]
-    except (KeyError, TypeError):
-        icv_len = RAKP4_ICV_LEN[AuthAlg(alg)]
+    icv_len = RAKP4_ICV_LEN[AuthAlg(alg)]
     data = b"".join(
         (
             _fixed(rm, _RANDOM_LEN, "Rm"),

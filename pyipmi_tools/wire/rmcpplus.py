@@ -157,34 +157,6 @@ def _algorithm_record(kind: int, alg: int) -> bytes:
     return bytes((kind, 0, 0, 8, alg, 0, 0, 0))
 
 
-# The console decodes each setup reply once per session: one unpack for the fixed part (the
-# requests, decoded only by the simulated BMC, keep their Reader).  ``x`` fields are reserved
-# bytes, or byte strings sliced out after the length check.
-_ALGORITHM_RECORD = Layout(("B3xB3x", "algorithm payload"))  # payload type, 3 bytes, algorithm, 3 bytes
-_OPEN_SESSION_REPLY = Layout(("B", "tag"), ("B", "status"), ("B", "max privilege"), ("x", "field"),
-                             ("I", "remote console session ID"))
-_MANAGED_SYSTEM_SESSION_ID = Layout(("I", "managed system session ID"))  # at 8, in a successful reply
-_RAKP_REPLY_FIELDS = (("B", "tag"), ("B", "status"), ("2x", "field"), ("I", "remote console session ID"))
-_RAKP_REPLY = Layout(*_RAKP_REPLY_FIELDS)  # RAKP 2 and 4
-_RAKP2 = Layout(*_RAKP_REPLY_FIELDS, ("16x", "managed system random number"), ("16x", "managed system GUID"))
-
-
-def _stops_after_status(reply: bytes) -> bool:
-    """An error reply (status not 0) that ends before the console session ID: FreeIPMI accepts it."""
-    return 2 <= len(reply) < 8 and reply[1] != 0
-
-
-def _decode_algorithm_records(payload: bytes, start: int) -> list[int]:
-    """The authentication, integrity and confidentiality algorithms, each record checked in turn."""
-    algorithms = []
-    for kind in (0, 1, 2):
-        record_kind, algorithm = _ALGORITHM_RECORD.unpack(payload, start + 8 * kind)
-        if record_kind != kind:
-            raise DecodeError(f"algorithm payload type {record_kind} where {kind} was expected")
-        algorithms.append(algorithm & 0x3F)
-    return algorithms
-
-
 @record
 class OpenSessionRequest:
     tag: int
@@ -205,7 +177,15 @@ class OpenSessionRequest:
         tag, priv = r.u8(), r.u8()
         r.take(2)
         sid = r.u32()
-        return cls(tag, priv & 0x0F, sid, *_decode_algorithm_records(payload, 8))
+        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
+        return cls(tag, priv & 0x0F, sid, *algs)
+
+
+def _decode_algorithm_record(r: Reader, kind: int) -> int:
+    rec = r.take(8, "algorithm payload")
+    if rec[0] != kind:
+        raise DecodeError(f"algorithm payload type {rec[0]} where {kind} was expected")
+    return rec[4] & 0x3F
 
 
 @record
@@ -230,13 +210,18 @@ class OpenSessionResponse:
 
     @classmethod
     def decode(cls, payload: bytes) -> "OpenSessionResponse":
-        if _stops_after_status(payload):
-            return cls(payload[0], payload[1], 0, None)
-        tag, status, priv, console_sid = _OPEN_SESSION_REPLY.unpack(payload)
+        r = Reader(payload)
+        tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, 0, None)
+        priv = r.u8("max privilege")
+        r.take(1)
+        console_sid = r.u32("remote console session ID")
         if status:
             return cls(tag, status, priv & 0x0F, console_sid)
-        (bmc_sid,) = _MANAGED_SYSTEM_SESSION_ID.unpack(payload, 8)
-        return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *_decode_algorithm_records(payload, 12))
+        bmc_sid = r.u32("managed system session ID")
+        algs = [_decode_algorithm_record(r, kind) for kind in (0, 1, 2)]
+        return cls(tag, status, priv & 0x0F, console_sid, bmc_sid, *algs)
 
 
 @record
@@ -285,14 +270,17 @@ class Rakp2:
 
     @classmethod
     def decode(cls, payload: bytes) -> "Rakp2":
-        if _stops_after_status(payload):
-            return cls(payload[0], payload[1], None)
-        tag, status, sid = _RAKP_REPLY.unpack(payload)
+        r = Reader(payload)
+        tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, None)
+        r.take(2)
+        sid = r.u32("remote console session ID")
         if status:
             return cls(tag, status, sid)
-        if len(payload) < _RAKP2.size:
-            raise _RAKP2.truncated(payload)
-        return cls(tag, status, sid, payload[8:24], payload[24:40], payload[40:])
+        rc = r.take(16, "managed system random number")
+        guid = r.take(16, "managed system GUID")
+        return cls(tag, status, sid, rc, guid, r.rest())
 
 
 @record
@@ -327,7 +315,9 @@ class Rakp4:
 
     @classmethod
     def decode(cls, payload: bytes) -> "Rakp4":
-        if _stops_after_status(payload):
-            return cls(payload[0], payload[1], None)
-        tag, status, sid = _RAKP_REPLY.unpack(payload)
-        return cls(tag, status, sid, payload[8:])
+        r = Reader(payload)
+        tag, status = r.u8("tag"), r.u8("status")
+        if status and r.remaining < 6:
+            return cls(tag, status, None)
+        r.take(2)
+        return cls(tag, status, r.u32("remote console session ID"), r.rest())

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.ipmipower.golden_support import GhmiBmc, IpmiSimBmc, run_batch
-from tests.support.golden import diff, rack_value, shell_quote, slug, substitute
+from tests.support.golden import CaseResult, RunResult, diff, rack_value, shell_quote, slug, substitute
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_BIN = ROOT / "bin"
@@ -109,28 +109,6 @@ class Case:
     compare: str = "exact"
     timeout: float = 30.0
     note: str = ""
-
-
-@dataclass
-class RunResult:
-    """One run of one program: what it printed, its exit status, what it wrote, the BMCs afterwards."""
-
-    argv: list[str]
-    rc: int | str
-    stdout: bytes
-    stderr: bytes
-    outfile: bytes | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-@dataclass
-class CaseResult:
-    case: Case
-    runs: dict[str, RunResult]
-    identical: bool = False
-    diff: str = ""
-    error: str = ""
 
 
 # -- network namespaces and the two pyipmi-sim racks ----------------------------------------------
@@ -639,14 +617,3 @@ def report(results: Sequence[CaseResult], seconds: float, ours: str) -> str:
                 parts += ["```", files.strip("\n")[:1500], "```", ""]
             parts += ["```", (r.error or r.diff)[:4000], "```", ""]
     return "\n".join(parts) + "\n"
-
-
-def as_json(result: CaseResult) -> dict[str, Any]:
-    """Everything about one case's runs, for the JSON file next to the report."""
-    def run(r: RunResult) -> dict[str, Any]:
-        return {"argv": r.argv, "rc": r.rc, "stdout": r.stdout.decode("latin-1"),
-                "stderr": r.stderr.decode("latin-1"),
-                "outfile": None if r.outfile is None else r.outfile.decode("latin-1"),
-                "state": r.state, "seconds": round(r.seconds, 3)}
-    return {"id": result.case.id, "group": result.case.group, "identical": result.identical,
-            "diff": result.diff, "error": result.error, "runs": {k: run(v) for k, v in result.runs.items()}}

@@ -28,7 +28,6 @@ Deliberate exceptions:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -38,12 +37,10 @@ import pytest
 
 from tests.ipmiconfig.golden_support import (
     Case,
-    CaseResult,
     GhmiBmc,
     IpmiSimBmc,
     Lab,
     Sim,
-    as_json,
     by_host,
     check_comment_block,
     compare,
@@ -53,7 +50,7 @@ from tests.ipmiconfig.golden_support import (
     ours_program,
     report,
 )
-from tests.support.golden import run_concurrently, selected_cases
+from tests.support.golden import CaseResult, run_concurrently, selected_cases, write_report
 from tests.support.tools import in_ci, require_module, require_tool
 
 WORKERS = 8
@@ -576,9 +573,7 @@ def golden(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     targets = [copy] + ([Path(os.environ["IPMICONFIG_GOLDEN_REPORT"])]
                                if os.environ.get("IPMICONFIG_GOLDEN_REPORT") else [])
     for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-        target.with_suffix(".json").write_text(json.dumps([as_json(r) for r in results], indent=1))
+        write_report(target, text, results)
     print(f"\nipmi-config golden report: {targets[-1]}", file=sys.stderr)
     return {r.case.id: r for r in results}
 

@@ -35,11 +35,11 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.golden import diff, rack_value, shell_quote, slug, substitute
+from tests.support.golden import CaseResult, RunResult, diff, rack_value, shell_quote, slug, substitute
 from tests.support.ports import udp_port_in_use
 from tests.support.pyipmisim import ASF_PING, PyipmiSim, free_port_block
 
@@ -130,27 +130,6 @@ class Case:
     discovery: float = 0.6
     timeout: float = 40.0
     note: str = ""
-
-
-@dataclass
-class RunResult:
-    """One run of one program: what it printed, its exit status, the BMCs afterwards."""
-
-    argv: list[str]
-    rc: int | str
-    stdout: bytes
-    stderr: bytes
-    state: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-@dataclass
-class CaseResult:
-    case: Case
-    runs: dict[str, RunResult]
-    identical: bool = False
-    diff: str = ""
-    error: str = ""
 
 
 # -- running programs -------------------------------------------------------------------------
@@ -414,7 +393,7 @@ class Lab:
                                          timeout=case.timeout)
             seconds = time.monotonic() - t0
             state = self._truth(case, side, started, port)
-            return RunResult(argv, rc, out, err, state, seconds)
+            return RunResult(argv, rc, out, err, state=state, seconds=seconds)
         finally:
             if started is not None:
                 started.stop()
@@ -524,12 +503,3 @@ def report(results: Sequence[CaseResult]) -> str:
             argv = " ".join(shell_quote(a) for a in (ours.argv if ours else (ARGV0, *r.case.args)))
             parts += [f"#### {r.case.id}", "", f"`{argv}`", "", "```", (r.error or r.diff)[:3000], "```", ""]
     return "\n".join(parts) + "\n"
-
-
-def as_json(result: CaseResult) -> dict[str, Any]:
-    """Everything about one case's runs, for the JSON file next to the report."""
-    def run(r: RunResult) -> dict[str, Any]:
-        return {"argv": r.argv, "rc": r.rc, "stdout": r.stdout.decode("latin-1"),
-                "stderr": r.stderr.decode("latin-1"), "state": r.state, "seconds": round(r.seconds, 3)}
-    return {"id": result.case.id, "group": result.case.group, "identical": result.identical,
-            "diff": result.diff, "error": result.error, "runs": {k: run(v) for k, v in result.runs.items()}}

@@ -19,7 +19,6 @@ Deliberate exceptions, each marked on its case:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -29,17 +28,15 @@ import pytest
 
 from tests.ipmipower.golden_support import (
     Case,
-    CaseResult,
     GhmiBmc,
     IpmiSimBmc,
     Lab,
     Pause,
     PyipmiBmc,
     Rack,
-    as_json,
     report,
 )
-from tests.support.golden import run_concurrently, selected_cases
+from tests.support.golden import CaseResult, run_concurrently, selected_cases, write_report
 from tests.support.tools import require_module, require_tool
 
 WORKERS = 8
@@ -543,8 +540,7 @@ def golden(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         lab.stop()
     text = report(results) + f"\n{len(results)} cases in {time.monotonic() - t0:.1f} s\n"
     target = os.environ.get("IPMIPOWER_GOLDEN_REPORT") or str(tmp_path_factory.getbasetemp() / "ipmipower-golden.md")
-    Path(target).write_text(text)
-    Path(target).with_suffix(".json").write_text(json.dumps([as_json(r) for r in results], indent=1))
+    write_report(Path(target), text, results)
     print(f"\nipmipower golden report: {target}", file=sys.stderr)
     return {r.case.id: r for r in results}
 

@@ -26,6 +26,7 @@ import pytest
 
 from pyipmi_tools.api import Bmc, BootDevice, BootFlags, IpmiError, Outcome, run_many
 from tests.support.pyipmisim import CIPHER_SUITES, Group, PyipmiSim, PyipmiSimFactory
+from tests.sim.quirk_matrix import FLAG, LAN15_QUIRKS, QUIRKS, RMCPPLUS_QUIRKS
 
 # -- the rack ----------------------------------------------------------------------------------------
 
@@ -35,12 +36,6 @@ USERS = ["admin:password:ADMIN", "operator:operpass:OPERATOR", "user:userpass:US
          "one:x:ADMIN", "sixteen:sixteen-chars-pw:ADMIN", "twenty:abcdefghijklmnopqrst:ADMIN"]
 AUTH_TYPES = ("NONE", "MD2", "MD5", "STRAIGHT_PASSWORD")
 FLAVORS = ("ipmipower", "libfreeipmi")
-RMCPPLUS_QUIRKS = ("opensesspriv-required", "zero-session-seq", "supermicro20", "sun20", "intel20")
-LAN15_QUIRKS = ("idzero", "endianseq", "unexpectedauth", "forcepermsg")
-QUIRKS = RMCPPLUS_QUIRKS + LAN15_QUIRKS + ("lost-close-session", "slow")
-FLAG = {"opensesspriv-required": "opensesspriv", "supermicro20": "supermicro20", "sun20": "sun20",
-        "intel20": "intel20", "idzero": "idzero", "endianseq": "endianseq", "unexpectedauth": "unexpectedauth",
-        "forcepermsg": "forcepermsg"}
 SHORT_TIMEOUT = 2.0   # seconds, where a timeout is the expected outcome
 LONG_TIMEOUT = 10.0
 

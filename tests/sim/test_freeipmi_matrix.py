@@ -28,6 +28,7 @@ import pytest
 
 from tests.support.pyipmisim import CIPHER_SUITES, Group, PyipmiSim, PyipmiSimFactory
 from tests.support.tools import require_tool
+from tests.sim.quirk_matrix import FLAG, LAN15_QUIRKS, QUIRKS, RMCPPLUS_QUIRKS
 
 # -- the rack ----------------------------------------------------------------------------------------
 
@@ -36,12 +37,6 @@ assert len(SIXTEEN_PASSWORD) == 16
 USERS = ["admin:password:ADMIN", "operator:operpass:OPERATOR", "user:userpass:USER",
          f"{SIXTEEN_USER}:{SIXTEEN_PASSWORD}:ADMIN"]
 AUTH_TYPES = ("none", "md2", "md5", "straight_password_key")
-RMCPPLUS_QUIRKS = ("opensesspriv-required", "zero-session-seq", "supermicro20", "sun20", "intel20")
-LAN15_QUIRKS = ("idzero", "endianseq", "unexpectedauth", "forcepermsg")
-QUIRKS = RMCPPLUS_QUIRKS + LAN15_QUIRKS + ("lost-close-session", "slow")
-FLAG = {"opensesspriv-required": "opensesspriv", "supermicro20": "supermicro20", "sun20": "sun20",
-        "intel20": "intel20", "idzero": "idzero", "endianseq": "endianseq", "unexpectedauth": "unexpectedauth",
-        "forcepermsg": "forcepermsg"}
 SHORT_TIMEOUT_MS = 2000   # where a timeout is the expected outcome
 LONG_TIMEOUT_MS = 10000   # where success is expected (generous under parallel load)
 PROCESS_TIMEOUT = 60.0

@@ -1,14 +1,58 @@
 """What both golden comparisons (ipmipower, ipmi-config) share: picking and running the cases,
-rack-file quoting, placeholder substitution, file names for cases, diffs of outputs, and
-shell quoting for reports."""
+their results, rack-file quoting, placeholder substitution, file names for cases, diffs of
+outputs, shell quoting, and writing the reports."""
 
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+
+@dataclass
+class RunResult:
+    """One run of one program: what it printed, its exit status, the file it wrote (ipmi-config's
+    --filename), the BMCs afterwards."""
+
+    argv: list[str]
+    rc: int | str
+    stdout: bytes
+    stderr: bytes
+    outfile: bytes | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class CaseResult:
+    case: Any
+    runs: dict[str, RunResult]
+    identical: bool = False
+    diff: str = ""
+    error: str = ""
+
+
+def as_json(result: CaseResult) -> dict[str, Any]:
+    """Everything about one case's runs, for the JSON file next to the report."""
+    def run(r: RunResult) -> dict[str, Any]:
+        return {"argv": r.argv, "rc": r.rc, "stdout": r.stdout.decode("latin-1"),
+                "stderr": r.stderr.decode("latin-1"),
+                "outfile": None if r.outfile is None else r.outfile.decode("latin-1"),
+                "state": r.state, "seconds": round(r.seconds, 3)}
+    return {"id": result.case.id, "group": result.case.group, "identical": result.identical,
+            "diff": result.diff, "error": result.error, "runs": {k: run(v) for k, v in result.runs.items()}}
+
+
+def write_report(target: Path, text: str, results: Sequence[CaseResult]) -> None:
+    """The Markdown report at ``target`` and every run as JSON beside it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    target.with_suffix(".json").write_text(json.dumps([as_json(r) for r in results], indent=1))
 
 
 def rack_value(value: str) -> str:

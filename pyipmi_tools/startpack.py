@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are stri
     from typing import Any
 
 PACK_FORMAT = b"pyipmi-startpack-1\n"
+INITS = "<record inits>"    # the index entry holding record.compiled_inits (never a module name)
 
 
 def encode_pack(magic: bytes, entries: list[tuple[str, bytes, tuple]]) -> bytes:
@@ -59,6 +60,7 @@ class _PackFinder:
         self.stale = False                  # a module was missing or changed: rewrite at save()
         self.order: list[str] = []          # the modules this finder ran, in the order they finished
         self.earlier = frozenset(sys.modules)   # loaded before the finder: never its business
+        self.inits: frozenset[str] = frozenset()   # record.compiled_inits keys the pack supplied
         try:
             handle = open(path, "rb")
         except OSError:
@@ -142,6 +144,32 @@ class _PackFinder:
                 continue
             setattr(modules[parent], child, module)
 
+    def modules(self) -> list[str]:
+        """The pack's modules, in its order."""
+        return [name for name in self.index if name != INITS]
+
+    def load_inits(self) -> None:
+        """Hand the pack's compiled record ``__init__`` code to :mod:`.record`, if it was preloaded."""
+        entry = self.index.get(INITS)
+        record = sys.modules.get("pyipmi_tools.record")
+        if entry is None or record is None:
+            return
+        import marshal
+        self.file.seek(self.base + entry[0])
+        try:
+            inits = marshal.loads(self.file.read(entry[1]))
+        except (ValueError, EOFError, TypeError):
+            self.stale = True
+            return
+        if type(inits) is dict:
+            record.compiled_inits.update(inits)
+            self.inits = frozenset(inits)
+
+    def new_inits(self) -> bool:
+        """Whether this run compiled record ``__init__`` code the pack lacks."""
+        record = sys.modules.get("pyipmi_tools.record")
+        return record is not None and not self.inits.issuperset(record.compiled_inits)
+
     def get_source(self, name: str) -> str:
         with open(self.root + "/" + self.index[name][2], encoding="utf-8") as handle:
             return handle.read()
@@ -168,6 +196,7 @@ def install(root: str, tool: str) -> None:
     sys.meta_path.insert(0, _finder)
     if _finder.file is not None:
         _finder.preload()
+        _finder.load_inits()
 
 
 def save() -> None:
@@ -175,7 +204,7 @@ def save() -> None:
     finder = _finder
     if finder is None or sys.dont_write_bytecode:
         return
-    if not finder.stale and finder.order == list(finder.index):
+    if not finder.stale and finder.order == finder.modules() and not finder.new_inits():
         return
     try:
         _write(finder)
@@ -200,6 +229,9 @@ def _write(finder: _PackFinder) -> None:
             st = os.fstat(handle.fileno())
             code = marshal.dumps(compile(handle.read(), origin, "exec", dont_inherit=True))
         entries.append((name, code, (source, source.endswith("/__init__.py"), st.st_mtime_ns, st.st_size)))
+    record = sys.modules.get("pyipmi_tools.record")
+    if record is not None and record.compiled_inits:
+        entries.append((INITS, marshal.dumps(record.compiled_inits), ("", False, 0, 0)))
     magic = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER
     os.makedirs(os.path.dirname(finder.path), exist_ok=True)
     partial = f"{finder.path}.{os.getpid()}.tmp"

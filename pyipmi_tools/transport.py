@@ -169,6 +169,14 @@ class _Poll:
         del self._keys[fd]
         self._poll.unregister(fd)
 
+    def unregister_closing(self, sock: _socket.socket) -> None:
+        """Unregister ``sock``, which the caller closes next: closing the only descriptor
+        of a socket takes it out of an epoll set, so only ``poll`` needs telling."""
+        fd = sock.fileno()
+        del self._keys[fd]
+        if self._millis:
+            self._poll.unregister(fd)
+
     def select(self, timeout: float | None) -> list[tuple[_Key, int]]:
         """Wait up to ``timeout`` seconds (None: no limit) for readable descriptors."""
         if timeout is not None and timeout < 0:
@@ -201,8 +209,9 @@ class _Sockets:
         self.sel = sel
         self.socks: dict[int, _socket.socket] = {}
 
-    def flush(self) -> None:
-        """Send what the endpoint queued; retire sockets below its min_socket_index, or all once it is done."""
+    def flush(self) -> bool:
+        """Send what the endpoint queued; retire sockets below its min_socket_index, or all
+        once it is done.  Returns whether it is done."""
         ep = self.ep
         socks = self.socks
         for dgram in ep.datagrams_to_send():
@@ -218,20 +227,22 @@ class _Sockets:
                 sock.sendto(dgram.data, ep.address)
             except OSError:
                 pass  # unreachable, buffer full, ...: the endpoint's timers decide
+        done = ep.done
         if not socks:
-            return
-        if ep.done:
+            return done
+        if done:
             retired = list(socks)
         else:
             low = ep.min_socket_index
             if not low:
-                return  # socket indexes start at 0: nothing is below
+                return False  # socket indexes start at 0: nothing is below
             retired = [i for i in socks if i < low]
-        unregister = self.sel.unregister
+        unregister = self.sel.unregister_closing
         for index in retired:
             sock = socks.pop(index)
             unregister(sock)
             sock.close()
+        return done
 
     def receive(self, sock: object, index: int, now: float) -> bool:
         """Deliver one datagram waiting on *sock* (socket *index*); False if there was none."""
@@ -310,9 +321,8 @@ def run(
     def after_call(slot: _Slot) -> None:
         """Flush, retire sockets, finish or reschedule after any call into ep."""
         nonlocal seq
-        slot.flush()
         ep = slot.ep
-        if ep.done:
+        if slot.flush():
             slot.done = True
             slot.seq = -1
             live.discard(slot)
@@ -401,7 +411,7 @@ class Multiplexer:
     def detach(self, sockets: _Sockets) -> None:
         """Close ``sockets`` and take them off the poll."""
         for sock in sockets.socks.values():
-            self._sel.unregister(sock)
+            self._sel.unregister_closing(sock)
         sockets.close()
 
     def watch(self, fd: int, token: object) -> None:

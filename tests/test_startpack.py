@@ -136,3 +136,46 @@ def test_a_module_that_now_fails_raises_at_its_import_as_without_a_pack(tree: Pa
     assert done.returncode == 1
     assert done.stderr.rstrip().endswith("ModuleNotFoundError: No module named 'pyipmi_tools._missing'")
     assert 'File "<string>", line 8, in <module>' in done.stderr  # raised at the probe's import line
+
+
+# Build enough records of one class for record.py to compile its __init__, and report
+# whether that compile ran in this process.
+_INIT_PROBE = r"""
+import builtins, sys
+root = sys.argv[1]
+sys.path.insert(0, root)
+from pyipmi_tools import startpack
+startpack.install(root, 'probe')
+from pyipmi_tools.cli.hosts import HostSpec
+compiled = []
+real = builtins.compile
+builtins.compile = lambda source, name, *rest, **kw: (compiled.append(name), real(source, name, *rest, **kw))[1]
+specs = [HostSpec("node", port, "node") for port in range(1, 41)]
+builtins.compile = real
+print(compiled, specs[-1], type(specs[-1]).__init__.__qualname__)
+startpack.save()
+"""
+
+
+def test_compiled_record_inits_are_kept_in_the_pack(tree: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    environ.update(PYTHONPYCACHEPREFIX=str(cache))
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-S", "-c", _INIT_PROBE, str(tree)], capture_output=True,
+                              text=True, env=environ, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    made = "HostSpec(name='node', port=40, display='node') HostSpec.__init__"
+    assert run() == "['<record HostSpec>'] " + made          # no pack yet: compiled here
+    pack = pack_file(tree, cache)
+    written = pack.stat().st_mtime_ns
+    assert run() == "[] " + made                             # served from the pack
+    assert pack.stat().st_mtime_ns == written                # and the pack left alone
+    hosts = tree / "pyipmi_tools" / "cli" / "hosts.py"
+    hosts.write_text(hosts.read_text().replace("    display: str\n", "    display: str\n    note: str = '-'\n", 1))
+    changed = "HostSpec(name='node', port=40, display='node', note='-') HostSpec.__init__"
+    assert run() == "['<record HostSpec>'] " + changed       # other fields, other source: compiled again
+    assert run() == "[] " + changed

@@ -639,3 +639,26 @@ def test_link_exception_in_endpoint_closes_nothing_until_close(echo):
     assert len(link._socks) == 1
     link.close()
     assert link._socks == {} and link.closed
+
+
+@pytest.mark.parametrize("regular_files", [False, True])
+def test_a_closed_socket_leaves_the_poll_and_its_descriptor_can_be_reused(regular_files, fd_check):
+    poll = transport._Poll(regular_files=regular_files)
+    try:
+        old = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        old.bind(("127.0.0.1", 0))
+        old.sendto(b"pending", old.getsockname())      # readable when it is closed
+        poll.register(old, "old")
+        fd = old.fileno()
+        poll.unregister_closing(old)
+        old.close()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as new:
+            assert new.fileno() == fd                  # the lowest free descriptor again
+            new.bind(("127.0.0.1", 0))
+            poll.register(new, "new")                  # accepted: the old registration is gone
+            assert poll.select(0) == []
+            new.sendto(b"x", new.getsockname())
+            assert [key.data for key, _mask in poll.select(1.0)] == ["new"]
+            poll.unregister_closing(new)
+    finally:
+        poll.close()

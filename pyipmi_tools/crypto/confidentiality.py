@@ -16,6 +16,7 @@ __all__ = [
     "aes_cbc_decrypt",
     "encrypt_payload",
     "decrypt_payload",
+    "PayloadCipher",
     "use_builtin_aes",
     "aes_provider",
 ]
@@ -117,39 +118,63 @@ _COUNT = bytes(range(1, _MAX_PAD + 1))
 _PADS = tuple(_COUNT[:n] + bytes((n,)) for n in range(AES_BLOCK_LEN))
 
 
-def encrypt_payload(k2: bytes, payload: bytes, iv: bytes) -> bytes:
-    """Return IV || AES-CBC(K2[:16], IV, payload || 01 02 .. n || n).
+class PayloadCipher:
+    """AES-CBC-128 payload protection under one K2 (IPMI 2.0 section 13.29).
 
-    n (0..15) makes len(payload) + n + 1 a multiple of 16. ``iv`` must be 16
-    fresh random bytes chosen by the caller.
+    A session protects every packet with the same K2: the key is checked and cut to 16
+    bytes once, and the AES provider in use when the cipher is made serves all its packets.
     """
-    plaintext = bytes(payload)
-    plaintext += _PADS[-(len(plaintext) + 1) % AES_BLOCK_LEN]
-    return bytes(iv) + _cbc(_k2_key(k2), iv, plaintext, decrypt=False)
+
+    __slots__ = ("_key", "_encrypt", "_decrypt")
+
+    def __init__(self, k2: bytes) -> None:
+        self._key = _k2_key(k2)
+        self._encrypt, self._decrypt = _cbc_functions or _provider_functions()
+
+    def encrypt(self, payload: bytes, iv: bytes) -> bytes:
+        """Return IV || AES-CBC(K2[:16], IV, payload || 01 02 .. n || n).
+
+        n (0..15) makes len(payload) + n + 1 a multiple of 16. ``iv`` must be 16
+        fresh random bytes chosen by the caller.
+        """
+        if len(iv) != AES_BLOCK_LEN:
+            raise ConfidentialityError(f"AES IV must be {AES_BLOCK_LEN} bytes, got {len(iv)}")
+        iv = bytes(iv)
+        plaintext = bytes(payload)
+        plaintext += _PADS[-(len(plaintext) + 1) % AES_BLOCK_LEN]
+        return iv + self._encrypt(self._key, iv, plaintext)
+
+    def decrypt(self, data: bytes) -> bytes:
+        """Inverse of :meth:`encrypt`: ``data`` is IV || ciphertext.
+
+        Raises ConfidentialityError if ``data`` is shorter than 32 bytes, the
+        ciphertext is not whole blocks, or the confidentiality pad is invalid.
+        """
+        data = bytes(data)
+        if len(data) < 2 * AES_BLOCK_LEN:
+            raise ConfidentialityError(f"encrypted payload too short: {len(data)} bytes")
+        iv, ciphertext = data[:AES_BLOCK_LEN], data[AES_BLOCK_LEN:]
+        if len(ciphertext) % AES_BLOCK_LEN:
+            raise ConfidentialityError(
+                f"encrypted payload length {len(ciphertext)} is not a multiple of 16"
+            )
+        plaintext = self._decrypt(self._key, iv, ciphertext)
+        pad_len = plaintext[-1]
+        if pad_len > _MAX_PAD:
+            raise ConfidentialityError(f"confidentiality pad length {pad_len} exceeds 16")
+        if pad_len + 1 > len(plaintext):
+            raise ConfidentialityError("confidentiality pad longer than the decrypted payload")
+        end = len(plaintext) - 1 - pad_len
+        if plaintext[end:-1] != _COUNT[:pad_len]:
+            raise ConfidentialityError("confidentiality pad bytes are not 1, 2, .., n")
+        return plaintext[:end]
+
+
+def encrypt_payload(k2: bytes, payload: bytes, iv: bytes) -> bytes:
+    """:meth:`PayloadCipher.encrypt` under ``k2``, once."""
+    return PayloadCipher(k2).encrypt(payload, iv)
 
 
 def decrypt_payload(k2: bytes, data: bytes) -> bytes:
-    """Inverse of :func:`encrypt_payload`: ``data`` is IV || ciphertext.
-
-    Raises ConfidentialityError if ``data`` is shorter than 32 bytes, the
-    ciphertext is not whole blocks, or the confidentiality pad is invalid.
-    """
-    data = bytes(data)
-    key = _k2_key(k2)
-    if len(data) < 2 * AES_BLOCK_LEN:
-        raise ConfidentialityError(f"encrypted payload too short: {len(data)} bytes")
-    iv, ciphertext = data[:AES_BLOCK_LEN], data[AES_BLOCK_LEN:]
-    if len(ciphertext) % AES_BLOCK_LEN:
-        raise ConfidentialityError(
-            f"encrypted payload length {len(ciphertext)} is not a multiple of 16"
-        )
-    plaintext = _cbc(key, iv, ciphertext, decrypt=True)
-    pad_len = plaintext[-1]
-    if pad_len > _MAX_PAD:
-        raise ConfidentialityError(f"confidentiality pad length {pad_len} exceeds 16")
-    if pad_len + 1 > len(plaintext):
-        raise ConfidentialityError("confidentiality pad longer than the decrypted payload")
-    end = len(plaintext) - 1 - pad_len
-    if plaintext[end:-1] != _COUNT[:pad_len]:
-        raise ConfidentialityError("confidentiality pad bytes are not 1, 2, .., n")
-    return plaintext[:end]
+    """:meth:`PayloadCipher.decrypt` under ``k2``, once."""
+    return PayloadCipher(k2).decrypt(data)

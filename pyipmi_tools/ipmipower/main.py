@@ -142,13 +142,12 @@ def _run_hosts(settings, connections: list, output) -> int:
         if outcome is not None:
             output.emit(outcome, job.connection.hostname, job.extra)
 
-    endpoints: list[object] = []
-    for conn in connections:
-        if settings.c410x:
-            jobs = [ops.make_job(settings, cmd, conn, extra, report, trace) for extra in conn.extra_args]
-            endpoints.append(ops.HostRun(jobs))
-        else:
-            endpoints.append(ops.make_job(settings, cmd, conn, None, report, trace))
+    make = ops.JobMaker(settings, cmd, report, trace).make
+    if settings.c410x:
+        endpoints: list[object] = [ops.HostRun([make(conn, extra) for extra in conn.extra_args])
+                                   for conn in connections]
+    else:
+        endpoints = [make(conn, None) for conn in connections]
     if endpoints:
         from .. import transport
         transport.run(endpoints, fanout=settings.fanout)

@@ -251,20 +251,33 @@ def build_connections(text: str, oem: bool, invalid: Callable[[str], None]) -> l
         raise Fatal(err.message) from None
     connections: list[Connection] = []
     failed = False
+    # Each distinct name is looked up once: ``host:port`` lists (BMCs port-forwarded behind
+    # one address, a rack of simulators) repeat a name with other ports, and every lookup
+    # costs glibc a netlink round trip for AI_ADDRCONFIG.  The answer does not depend on
+    # the port, which is put into the address afterwards.
+    lookups: dict[str, tuple[int, tuple] | transport.HostResolutionError] = {}
     for target in targets:
         spec = target.spec
         if spec is None:
             invalid(target.display)
             failed = True
             continue
-        try:
-            family, address = transport.resolve(spec.name, spec.port)
-        except transport.HostResolutionError as err:
-            if err.no_such_name:
+        found = lookups.get(spec.name)
+        if found is None:
+            try:
+                found = transport.resolve(spec.name, spec.port)
+            except transport.HostResolutionError as err:
+                found = err
+            lookups[spec.name] = found
+        if isinstance(found, transport.HostResolutionError):
+            if found.no_such_name:
                 invalid(spec.display)
                 failed = True
                 continue
-            raise Fatal(f"getaddrinfo() {spec.name}: {err.message}") from None
+            raise Fatal(f"getaddrinfo() {spec.name}: {found.message}") from None
+        family, address = found
+        if address[1] != spec.port:
+            address = (address[0], spec.port, *address[2:])
         connections.append(Connection(spec.display, address, family, list(target.extra_args)))
     if failed:
         raise HostsFailed(errno_codes.EBADF)   # C closed the failed connection's socket, -1
@@ -356,41 +369,51 @@ _AUTH_TYPE_NUMBERS = (0, 1, 2, 4)      # none, MD2, MD5, straight password
 
 
 class PowerJob(Job):
-    """A host's job plus what its output line names: the connection and OEM argument.
-
-    ``fatal``: a FreeIPMI abort this job must reproduce once the session reaches one of
-    ``fatal_stages`` (or fails with ``fatal_outcome``), for settings 1.6.10 cannot run.
-    """
+    """A host's job plus what its output line names: the connection and OEM argument."""
 
     def __init__(self, session: Session, script: Script, connection: Connection, extra: str | None,
-                 on_result: Callable[[Job], None] | None = None, fatal: Fatal | None = None,
-                 fatal_stages: frozenset[Stage] = frozenset(), fatal_outcome: Outcome | None = None) -> None:
+                 on_result: Callable[[Job], None] | None = None) -> None:
         super().__init__(session, script, connection.address, connection.family, on_result)
         self.connection = connection
         self.extra = extra
+
+
+class DoomedPowerJob(PowerJob):
+    """A job for settings 1.6.10 cannot run: it raises FreeIPMI's abort ``fatal`` once the
+    session reaches one of ``stages`` (or fails with ``outcome``)."""
+
+    def __init__(self, session: Session, script: Script, connection: Connection, extra: str | None,
+                 on_result: Callable[[Job], None] | None, fatal: Fatal, stages: frozenset[Stage],
+                 outcome: Outcome | None) -> None:
+        super().__init__(session, script, connection, extra, on_result)
         self._fatal = fatal
-        self._fatal_stages = fatal_stages
-        self._fatal_outcome = fatal_outcome
+        self._fatal_stages = stages
+        self._fatal_outcome = outcome
 
     def receive_datagram(self, data: bytes, source_ip: str, socket_index: int, now: float) -> None:
         super().receive_datagram(data, source_ip, socket_index, now)
-        if self._fatal is not None and self.session.stage in self._fatal_stages:
+        if self.session.stage in self._fatal_stages:
             raise self._fatal
 
     def on_event(self, event: Event, now: float) -> None:
-        if (self._fatal is not None and isinstance(event, Failed) and event.outcome is self._fatal_outcome):
+        if isinstance(event, Failed) and event.outcome is self._fatal_outcome:
             raise self._fatal
         super().on_event(event, now)
 
 
 def session_config(settings: Any, host: str) -> SessionConfig:
     """The session engine's configuration for one host from ipmipower's settings."""
+    from ..session import SessionConfig
+    return SessionConfig(host=host, **_session_options(settings))
+
+
+def _session_options(settings: Any) -> dict[str, Any]:
+    """Every :class:`~..session.SessionConfig` field but the host, from ipmipower's settings."""
     from ..crypto.authcode15 import AuthType
-    from ..session import Driver, Flavor, Privilege, SessionConfig
+    from ..session import Driver, Flavor, Privilege
     from ..session.timing import Timing
     auth = settings.auth_type if settings.auth_type in _AUTH_TYPE_NUMBERS else 2
-    return SessionConfig(
-        host=host,
+    return dict(
         username=settings.username,
         password=settings.password,
         k_g=settings.k_g or None,
@@ -405,31 +428,52 @@ def session_config(settings: Any, host: str) -> SessionConfig:
     )
 
 
+class JobMaker:
+    """Makes one power command's job for each host; what the hosts share is worked out once."""
+
+    def __init__(self, settings: Any, cmd: PowerCmd, on_result: Callable[[Job], None] | None,
+                 trace: Callable[[str], None] | None) -> None:
+        from ..session import SessionConfig, new_session
+        self.on_result = on_result
+        self.trace = trace
+        self.plan = Plan(cmd, settings.driver == "lan_2_0", settings.on_if_off, settings.wait_until_on,
+                         settings.wait_until_off, settings.retransmission_wait_timeout / 1000.0)
+        self.c410x = settings.oem_power_type == "c410x"
+        self.options = _session_options(settings)
+        self.new_config = SessionConfig
+        self.new_session = new_session
+        self.driver = settings.driver
+        self.auth_type = settings.auth_type
+        self.authcap = "authcap" in settings.workarounds
+
+    def make(self, connection: Connection, extra: str | None) -> PowerJob:
+        """The job for ``connection`` (and the C410x slot ``extra``), ready for the transport."""
+        slot = c410x_slot(extra) if self.c410x else None
+        script = c410x_script(self.plan, slot) if slot is not None else power_script(self.plan)
+        session = self.new_session(self.new_config(host=connection.hostname, **self.options),
+                                   connection.address[0], trace=self.trace)
+        if self.driver in ("lan", "lan_2_0") and (self.driver == "lan_2_0"
+                                                  or self.auth_type in _AUTH_TYPE_NUMBERS):
+            return PowerJob(session, script, connection, extra, self.on_result)
+        return DoomedPowerJob(session, script, connection, extra, self.on_result, *self._fatal(connection))
+
+    def _fatal(self, connection: Connection) -> tuple[Fatal, frozenset[Stage], Outcome | None]:
+        """The FreeIPMI abort a job must reproduce for settings 1.6.10 cannot run."""
+        from .output import Fatal
+        if self.driver not in ("lan", "lan_2_0"):
+            # an in-band driver name from the configuration file: 1.6.10 runs the IPMI 1.5
+            # handshake, then cannot build Set Session Privilege Level
+            return (Fatal(f"host = {connection.hostname}; p = 3; invalid logic",
+                          ("ipmipower_packet.c", "ipmipower_packet_create", 1221)),
+                    frozenset((Stage.SET_PRIVILEGE,)), None)
+        # interactive "privilege-level" wrote a privilege number into the authentication type
+        if self.authcap:
+            return Fatal("fill_cmd_get_session_challenge: Invalid argument"), frozenset((Stage.SESSION_CHALLENGE,)), None
+        return (Fatal("ipmi_check_authentication_capabilities_authentication_type: Invalid argument"),
+                frozenset((Stage.SESSION_CHALLENGE,)), Outcome.AUTH_TYPE_UNAVAILABLE)
+
+
 def make_job(settings: Any, cmd: PowerCmd, connection: Connection, extra: str | None,
              on_result: Callable[[Job], None] | None, trace: Callable[[str], None] | None) -> PowerJob:
     """One host's power command as a job ready for the transport."""
-    from ..session import new_session
-    from .output import Fatal
-    plan = Plan(cmd, settings.driver == "lan_2_0", settings.on_if_off, settings.wait_until_on,
-                settings.wait_until_off, settings.retransmission_wait_timeout / 1000.0)
-    slot = c410x_slot(extra) if settings.oem_power_type == "c410x" else None
-    script = c410x_script(plan, slot) if slot is not None else power_script(plan)
-    session = new_session(session_config(settings, connection.hostname), connection.address[0], trace=trace)
-    fatal: Fatal | None = None
-    stages: frozenset[Stage] = frozenset()
-    outcome: Outcome | None = None
-    if settings.driver not in ("lan", "lan_2_0"):
-        # an in-band driver name from the configuration file: 1.6.10 runs the IPMI 1.5
-        # handshake, then cannot build Set Session Privilege Level
-        fatal = Fatal(f"host = {connection.hostname}; p = 3; invalid logic",
-                      ("ipmipower_packet.c", "ipmipower_packet_create", 1221))
-        stages = frozenset((Stage.SET_PRIVILEGE,))
-    elif settings.driver == "lan" and settings.auth_type not in _AUTH_TYPE_NUMBERS:
-        # interactive "privilege-level" wrote a privilege number into the authentication type
-        if "authcap" in settings.workarounds:
-            fatal = Fatal("fill_cmd_get_session_challenge: Invalid argument")
-        else:
-            fatal = Fatal("ipmi_check_authentication_capabilities_authentication_type: Invalid argument")
-            outcome = Outcome.AUTH_TYPE_UNAVAILABLE
-        stages = frozenset((Stage.SESSION_CHALLENGE,))
-    return PowerJob(session, script, connection, extra, on_result, fatal, stages, outcome)
+    return JobMaker(settings, cmd, on_result, trace).make(connection, extra)

@@ -9,9 +9,9 @@ if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are stri
 
 from ..commands.app import AuthCapabilities
 from ..crypto import rakp
-from ..crypto.confidentiality import ConfidentialityError, decrypt_payload, encrypt_payload
+from ..crypto.confidentiality import ConfidentialityError, PayloadCipher
 from ..crypto.digests import compare_digest
-from ..crypto.integrity import integrity_authcode
+from ..crypto.integrity import integrity_signer
 from ..crypto.suites import (AUTH_DIGEST_LEN, INTEGRITY_AUTHCODE_LEN, AuthAlg, ConfAlg, IntegrityAlg,
                              cipher_suite)
 from ..outcomes import Outcome
@@ -49,6 +49,8 @@ class Lan20Session(Session):
         self._guid = b""
         self._k1 = b""
         self._k2 = b""
+        self._cipher: PayloadCipher | None = None          # AES-CBC-128 under K2, once keys exist
+        self._signer: Callable[[bytes], bytes] | None = None   # the integrity authcode, likewise
         self._sik = b""
         w = self.config.workarounds
         self._intel20 = "intel20" in w
@@ -177,6 +179,9 @@ class Lan20Session(Session):
         self._sik = rakp.session_integrity_key(alg, key, self._rm, self._rc, self._role, self._rakp_username())
         self._k1 = rakp.derive_k1(alg, self._sik)
         self._k2 = rakp.derive_k2(alg, self._sik)
+        self._signer = integrity_signer(self.suite.integrity, self._k1, self.config.password or b"")
+        if self.suite.confidentiality is ConfAlg.AES_CBC_128:
+            self._cipher = PayloadCipher(self._k2)
 
     def _start_rakp3(self, now: float) -> None:
         expected: dict[str, int] = {}
@@ -273,9 +278,9 @@ class Lan20Session(Session):
     def _wrap(self, message: bytes) -> bytes:
         suite = self.suite
         encrypted = suite.confidentiality is ConfAlg.AES_CBC_128
-        payload = encrypt_payload(self._k2, message, self.rng.getrandbits(128).to_bytes(16, "little")) \
+        payload = self._payload_cipher().encrypt(message, self.rng.getrandbits(128).to_bytes(16, "little")) \
             if encrypted else message
-        sign: Callable[[bytes], bytes] | None = None if suite.integrity is IntegrityAlg.NONE else self._sign
+        sign = None if suite.integrity is IntegrityAlg.NONE else self._integrity_signer()
         seq = self._next_out_seq()
         if self._trace:
             self._log_pairs(">> in RMCP+ session packet", (("payload type", "IPMI"), ("encrypted", encrypted),
@@ -284,9 +289,13 @@ class Lan20Session(Session):
                                                        ("payload length", len(payload))))
         return encode_packet20(PayloadType.IPMI, self.bmc_sid, seq, payload, encrypted, sign)
 
-    def _sign(self, covered: bytes) -> bytes:
-        """The integrity authcode of an outgoing packet's ``covered`` bytes."""
-        return integrity_authcode(self.suite.integrity, self._k1, self.config.password or b"", covered)
+    def _integrity_signer(self) -> Callable[[bytes], bytes]:
+        """Covered bytes -> integrity authcode, under this session's keys."""
+        return self._signer or integrity_signer(self.suite.integrity, self._k1, self.config.password or b"")
+
+    def _payload_cipher(self) -> PayloadCipher:
+        """AES-CBC-128 under this session's K2."""
+        return self._cipher or PayloadCipher(self._k2)
 
     def _unwrap(self, datagram: bytes) -> bytes:
         suite = self.suite
@@ -306,7 +315,7 @@ class Lan20Session(Session):
             if not packet.authenticated:
                 raise Drop("unauthenticated", "reply is not authenticated although the session uses "
                                               f"{suite.integrity.name}")
-            want = integrity_authcode(suite.integrity, self._k1, self.config.password or b"", packet.signed)
+            want = self._integrity_signer()(packet.signed)
             if not compare_digest(want, packet.authcode):
                 raise Drop("integrity check failed", f"integrity check failed ({suite.integrity.name} "
                                                      "authcode does not match)")
@@ -315,7 +324,7 @@ class Lan20Session(Session):
             if not packet.encrypted:
                 raise Drop("unencrypted", "reply is not encrypted although the session uses AES-CBC-128")
             try:
-                payload = decrypt_payload(self._k2, payload)
+                payload = self._payload_cipher().decrypt(payload)
             except ConfidentialityError as err:
                 raise Drop("decryption failed", f"AES-CBC-128 payload rejected: {err}") from None
         problem = self._window.check(packet.session_seq)

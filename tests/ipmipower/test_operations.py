@@ -286,3 +286,41 @@ def test_an_over_long_reply_is_treated_as_lost() -> None:
     with pytest.raises(StopIteration) as stop:
         script.send(Reply(b""))
     assert stop.value.value is Outcome.OK
+
+
+def test_build_connections_looks_each_name_up_once(monkeypatch) -> None:
+    from pyipmi_tools import transport
+
+    looked_up: list[tuple[str, int]] = []
+    real = transport.resolve
+
+    def counting(name: str, port: int):
+        looked_up.append((name, port))
+        return real(name, port)
+
+    monkeypatch.setattr(transport, "resolve", counting)
+    invalid: list[str] = []
+    conns = ops.build_connections("127.0.0.1:[23000-23003],127.0.0.1,[::1]:700,[::1]:701", False,
+                                  invalid.append)
+    assert invalid == [] and [name for name, _port in looked_up] == ["127.0.0.1", "::1"]
+    assert [(c.hostname, c.address[:2]) for c in conns] == [
+        ("127.0.0.1", ("127.0.0.1", 623)), ("127.0.0.1", ("127.0.0.1", 23000)),
+        ("127.0.0.1", ("127.0.0.1", 23001)), ("127.0.0.1", ("127.0.0.1", 23002)),
+        ("127.0.0.1", ("127.0.0.1", 23003)), ("::1", ("::1", 700)), ("::1", ("::1", 701))]
+    assert [c.address for c in conns[-2:]] == [real("::1", 700)[1], real("::1", 701)[1]]
+
+
+def test_build_connections_reports_every_occurrence_of_an_unknown_name(monkeypatch) -> None:
+    from pyipmi_tools import transport
+
+    calls: list[str] = []
+
+    def unknown(name: str, port: int):
+        calls.append(name)
+        raise transport.HostResolutionError(-2, "Name or service not known")
+
+    monkeypatch.setattr(transport, "resolve", unknown)
+    invalid: list[str] = []
+    with pytest.raises(ops.HostsFailed):
+        ops.build_connections("nosuch.invalid:[1-3]", False, invalid.append)
+    assert (calls, invalid) == (["nosuch.invalid"], ["nosuch.invalid"] * 3)

@@ -104,19 +104,29 @@ def _make(cls: type, frozen: bool) -> type:
 
 
 _COMPILE_AFTER = 32    # instances built by the generic __init__ before a class gets its own
+_REUSE_AFTER = 4       # the same, for a class whose compiled code an earlier run left us
 
 # The compiled ``__init__`` code of each class, keyed by its qualified name and source.
 # Compiling costs 30-80 microseconds a class (the first compile of a process several
 # hundred): some 2 ms of a run over 100 BMCs.  The start-up pack (startpack.py) keeps this
-# table between runs; a key that names the source can never serve stale code.
+# table between runs; a key that names the source can never serve stale code.  Code left
+# by an earlier run costs some 3 microseconds to put in place, the price of four generic
+# calls, so such a class switches after four instances instead of 32.
 compiled_inits: dict[str, object] = {}
+_inherited: set[str] = set()    # qualified names of the classes whose code an earlier run left
+
+
+def add_compiled_inits(inits: dict[str, object]) -> None:
+    """Take compiled ``__init__`` code kept from an earlier run (keys as in compiled_inits)."""
+    compiled_inits.update(inits)
+    _inherited.update(key.partition("\n")[0] for key in inits)
 
 
 def _first_init(self: object, *args: object, **kwargs: object) -> None:
     """The generic ``__init__``: bind arguments to fields like a dataclass would."""
     cls = type(self)
     count = cls.__dict__.get("_record_count", 0) + 1
-    if count >= _COMPILE_AFTER:
+    if count >= _COMPILE_AFTER or (count >= _REUSE_AFTER and f"{cls.__module__}.{cls.__qualname__}" in _inherited):
         cls.__init__ = init = _compile_init(cls)   # type: ignore[misc]
         init(self, *args, **kwargs)
         return

@@ -162,7 +162,7 @@ class _PackFinder:
             self.stale = True
             return
         if type(inits) is dict:
-            record.compiled_inits.update(inits)
+            record.add_compiled_inits(inits)
             self.inits = frozenset(inits)
 
     def new_inits(self) -> bool:

@@ -65,7 +65,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from simlab import SimProcess, free_block, hostlist_addresses, loopback_addresses
+from simlab import SimProcess, find_ipmipower, free_block, hostlist_addresses, loopback_addresses
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = ROOT / "bin" / "ipmipower"
@@ -160,13 +160,6 @@ class Tool:
         return [*self.prefix, *args]
 
 
-def find_ipmipower(given: str | None) -> str:
-    found = given or shutil.which("ipmipower") or shutil.which("ipmipower", path="/usr/sbin:/sbin:/usr/local/sbin")
-    if not found:
-        sys.exit("ipmipower_bench: FreeIPMI ipmipower not found (--ipmipower PATH)")
-    return os.path.realpath(found)
-
-
 def real_interpreter(path: str) -> str:
     """The interpreter binary itself: a pyenv shim is a shell script, so ask it for sys.executable."""
     resolved = shutil.which(path) or path
@@ -253,8 +246,7 @@ class OneBmc:
         self.sim = None
         self.ipmisim = None
         if kind == "ipmi_sim":
-            sys.path.insert(0, str(ROOT))
-            from tests.support.ipmisim import IpmiSim
+            from tests.support.ipmisim import IpmiSim         # simlab puts the checkout on sys.path
             from tests.support.ports import free_udp_port
             self.port = free_udp_port("127.0.0.1")
             self.ipmisim = IpmiSim().start("127.0.0.1", self.port, workdir / "ipmi_sim", initial_power="off")
@@ -638,7 +630,7 @@ def main() -> int:
     opts = parser.parse_args()
     opts.sizes = [int(s) for s in opts.sizes.split(",") if s.strip()]
     opts.pythons = [real_interpreter(p) for p in (opts.pythons or [sys.executable])]
-    opts.ipmipower_path = find_ipmipower(opts.ipmipower_path)
+    opts.ipmipower_path = os.path.realpath(find_ipmipower(opts.ipmipower_path))
     sections = [s.strip() for s in opts.sections.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)
     if unknown:

@@ -29,8 +29,6 @@ two writes.  ``--fanout 1024`` avoids that.
 from __future__ import annotations
 
 import argparse
-import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,27 +37,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from simlab import SimProcess, free_block, hostlist_addresses, loopback_addresses, port_free
+from simlab import SimProcess, find_ipmipower, free_block, hostlist_addresses, loopback_addresses
 
 START_TIMEOUT = 120.0
-STOP_TIMEOUT = 15.0
-
-
-def find_ipmipower() -> str:
-    """ipmipower's path (PATH, then the sbin directories); exit 2 when missing."""
-    found = shutil.which("ipmipower") or shutil.which("ipmipower", path="/usr/sbin:/sbin:/usr/local/sbin")
-    if not found:
-        sys.exit("sim_capacity: ipmipower (FreeIPMI) not found")
-    return found
-
-
-def free_port_on_all(addrs: list[str]) -> int:
-    rng = random.Random()
-    for _ in range(50):
-        port = rng.randrange(20000, 32000)
-        if all(port_free(a, port) for a in addrs):
-            return port
-    sys.exit("sim_capacity: no port free on every address")
 
 
 def hostlist_ports(base: int, count: int) -> str:
@@ -79,7 +59,7 @@ def measure(n: int, opts: argparse.Namespace, ipmipower: str, workdir: Path) -> 
         hostlists = [hostlist_ports(c[0], len(c)) for c in chunks(list(range(base, base + n)), opts.per_ipmipower)]
     else:
         addrs = loopback_addresses(n)
-        port = free_port_on_all(addrs)
+        port = free_block(1, addrs)
         sim_args = ["--address", f"{addrs[0]}-{addrs[-1]}", "--port", str(port)]
         hostlists = [hostlist_addresses(c, port) for c in chunks(addrs, opts.per_ipmipower)]
     sim = SimProcess(sim_args, workdir)

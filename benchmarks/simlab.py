@@ -1,7 +1,9 @@
-"""What the benchmark scripts share: free loopback ports, host lists, a pyipmi-sim process.
+"""What the benchmark scripts share: FreeIPMI's ipmipower, free loopback ports, host lists, a
+pyipmi-sim process.
 
 Imported by the scripts beside it (``python3 benchmarks/<script>.py`` puts this folder on
-``sys.path``). Loopback only; the simulator is stopped by its PID.
+``sys.path``); it puts the checkout on ``sys.path`` too, for ``tests.support``. Loopback only;
+the simulator is stopped by its PID.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import random
+import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,18 +20,22 @@ from pathlib import Path
 from typing import Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.ports import udp_port_in_use  # noqa: E402 -- needs ROOT on sys.path
+
 SIM = ROOT / "bin" / "pyipmi-sim"
 SIM_READY = "stop with Ctrl-C or SIGTERM"     # the last line of pyipmi-sim's start-up banner
 STOP_TIMEOUT = 15.0
 
 
-def port_free(address: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        try:
-            sock.bind((address, port))
-        except OSError:
-            return False
-    return True
+def find_ipmipower(given: str | None = None) -> str:
+    """FreeIPMI's ipmipower: *given*, else from PATH or the sbin directories; exit when missing."""
+    found = given or shutil.which("ipmipower") or shutil.which("ipmipower", path="/usr/sbin:/sbin:/usr/local/sbin")
+    if not found:
+        sys.exit(f"{Path(sys.argv[0]).name}: FreeIPMI ipmipower not found")
+    return found
 
 
 def free_block(count: int, addresses: Sequence[str] = ("127.0.0.1",)) -> int:
@@ -37,7 +43,7 @@ def free_block(count: int, addresses: Sequence[str] = ("127.0.0.1",)) -> int:
     rng = random.Random()
     for _ in range(100):
         base = rng.randrange(20000, 32000 - count)
-        if all(port_free(a, base + i) for a in addresses for i in range(count)):
+        if not any(udp_port_in_use(a, base + i) for a in addresses for i in range(count)):
             return base
     sys.exit(f"{Path(sys.argv[0]).name}: no {count} consecutive free UDP ports")
 

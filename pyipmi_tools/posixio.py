@@ -59,6 +59,21 @@ def basename(path: str) -> str:
     return path.rpartition("/")[2]
 
 
+def invoked_name(path: str) -> str:
+    """``argv[0]`` as the user typed it, as far as a script can tell.
+
+    A script started through ``#!`` sees the path the shell found on ``PATH``; a C
+    program sees the bare name. When the path is exactly a ``PATH`` entry plus the
+    name, the bare name is what was typed (getopt's error messages start with it).
+    """
+    directory, _, name = path.rpartition("/")
+    if directory and name:
+        for entry in (getenv("PATH") or "").split(":"):
+            if entry.rstrip("/") == directory:
+                return name
+    return path
+
+
 def exit_now(status: int) -> None:
     """End the process with ``status`` once a command-line tool has written everything.
 

@@ -224,6 +224,11 @@ def _write(finder: _PackFinder) -> None:
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
         if not name.startswith("pyipmi_tools.") or not origin.startswith(root + "/"):
             continue
+        if name in ran:                     # served from the pack, which checked its source: copy
+            start, length, *details = finder.index[name]
+            finder.file.seek(finder.base + start)
+            entries.append((name, finder.file.read(length), tuple(details)))
+            continue
         source = origin[len(root) + 1:]
         with open(origin, "rb") as handle:
             st = os.fstat(handle.fileno())

@@ -54,3 +54,12 @@ def test_exit_now_flushes_buffered_output_and_keeps_the_status():
     done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
                           env={"PYTHONPATH": root})
     assert (done.returncode, done.stdout, done.stderr) == (3, "buffered line\n", "err line\n")
+
+
+def test_invoked_name_is_the_bare_name_for_a_path_entry(monkeypatch):
+    monkeypatch.setenv("PATH", "/usr/local/bin:/snap/bin/:/usr/sbin")
+    assert posixio.invoked_name("/snap/bin/ipmipower") == "ipmipower"
+    assert posixio.invoked_name("/usr/sbin/ipmipower") == "ipmipower"
+    assert posixio.invoked_name("/opt/bin/ipmipower") == "/opt/bin/ipmipower"
+    assert posixio.invoked_name("./ipmipower") == "./ipmipower"
+    assert posixio.invoked_name("ipmipower") == "ipmipower"

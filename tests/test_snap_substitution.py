@@ -25,7 +25,7 @@ import pytest
 
 from tests.support.bundled import built_bundle, maas_env, python_on_path, run_like_maas
 from tests.support.pyipmisim import PyipmiSim, PyipmiSimFactory
-from tests.support.tools import in_ci, require_tool
+from tests.support.tools import require_tool, skip_or_fail
 
 SBIN = Path("/usr/sbin")
 REPLACED = ("ipmipower", "ipmi-config")
@@ -45,10 +45,7 @@ def _require_root_namespace() -> None:
     for tool in ("unshare", "nsenter", "mount"):
         require_tool(tool)
     if os.geteuid() != 0:
-        message = "bind mounts in a private mount namespace need root"
-        if in_ci():
-            pytest.fail(f"{message} (CI=true: required)", pytrace=False)
-        pytest.skip(message)
+        skip_or_fail("bind mounts in a private mount namespace need root")
 
 
 def _host_view() -> dict[str, object]:

@@ -32,9 +32,9 @@ from .cvalues import c_int, strtol
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import NoReturn
+    from typing import NoReturn, TextIO
 
-__all__ = ["EXIT_USAGE", "ArgpExit", "ArgpParser", "Option", "UsageError"]
+__all__ = ["EXIT_USAGE", "ArgpExit", "ArgpParser", "Option", "UsageError", "write_raw"]
 
 EXIT_USAGE = 64        # argp_err_exit_status (EX_USAGE)
 BUG_ADDRESS = "<freeipmi-devel@gnu.org>"
@@ -462,16 +462,24 @@ def _exit_usage(message: str, err: bytes) -> UsageError:
 def _emit(out: bytes, err: bytes) -> None:
     """Write raw bytes to stderr then stdout (each flushed), as the C program would."""
     for stream, data in ((sys.stderr, err), (sys.stdout, out)):
-        if not data:
-            continue
+        if data:
+            write_raw(stream, data)
+
+
+def write_raw(stream: TextIO, data: bytes) -> None:
+    """Write ``data`` to a text stream as raw bytes, after what it holds, and flush it.
+
+    Through its ``buffer`` when it has one (a replaced stream may not: it gets the
+    decoded text).
+    """
+    stream.flush()
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        raw.write(data)
+        raw.flush()
+    else:
+        stream.write(posixio.fsdecode(data))
         stream.flush()
-        raw = getattr(stream, "buffer", None)
-        if raw is not None:
-            raw.write(data)
-            raw.flush()
-        else:
-            stream.write(posixio.fsdecode(data))
-            stream.flush()
 
 
 def _atoi(text: bytes) -> int:

@@ -24,7 +24,7 @@ import sys
 from ..record import record, field
 
 from ..workarounds import Workarounds
-from .argp import Option
+from .argp import Option, write_raw
 from .cvalues import (AUTHENTICATION_TYPES, DRIVER_TYPES, OUTOFBAND_DRIVER_TYPES, PRIVILEGE_LEVELS,
                       SUPPORTED_CIPHER_SUITES, as_bytes, ascii_lower, c_int, k_g_key, strtol, strtol_int)
 
@@ -96,15 +96,7 @@ class OptionError(ValueError):
     def exit(self) -> NoReturn:
         """Print ``text`` on stderr (raw bytes) and exit with status 1."""
         sys.stdout.flush()
-        sys.stderr.flush()
-        data = posixio.fsencode(self.text)
-        raw = getattr(sys.stderr, "buffer", None)
-        if raw is not None:
-            raw.write(data)
-            raw.flush()
-        else:
-            sys.stderr.write(self.text)
-            sys.stderr.flush()
+        write_raw(sys.stderr, posixio.fsencode(self.text))
         raise SystemExit(self.status)
 
 
@@ -243,14 +235,7 @@ def read_secret(prompt: str) -> bytes:
         tty = -1
     if tty < 0:
         sys.stdout.flush()
-        sys.stderr.flush()
-        err = getattr(sys.stderr, "buffer", None)
-        if err is not None:
-            err.write(posixio.fsencode(prompt))
-            err.flush()
-        else:
-            sys.stderr.write(prompt)
-            sys.stderr.flush()
+        write_raw(sys.stderr, posixio.fsencode(prompt))
         stdin = getattr(sys.stdin, "buffer", None)
         return _secret_line(stdin.readline() if stdin is not None else b"", None)
     try:

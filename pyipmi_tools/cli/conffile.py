@@ -583,6 +583,8 @@ class _State:
     """What FreeIPMI accumulates while reading; survives from one file to the next."""
 
     def __init__(self, tool: str) -> None:
+        if tool not in TOOLS:
+            raise ValueError(f"unknown tool {tool!r}")
         self.tool = tool
         self.values: dict[str, object] = {}
         self.common: dict[str, object] = {}     # fields a tool-prefixed option may override
@@ -741,8 +743,6 @@ def _parse_into(state: _State, data: bytes) -> None:
 
 def parse_config_bytes(data: bytes, tool: str) -> ConfigValues:
     """Parse file contents as ``tool`` would (no file lookup); raise ``ConfigFileError``."""
-    if tool not in TOOLS:
-        raise ValueError(f"unknown tool {tool!r}")
     state = _State(tool)
     _parse_into(state, data)
     return state.result(None)
@@ -787,8 +787,6 @@ def read_config(path: str | None, tool: str) -> ConfigValues:
 
     ``path``: the ``--config-file`` argument, or None for the default lookup.
     """
-    if tool not in TOOLS:
-        raise ValueError(f"unknown tool {tool!r}")
     state = _State(tool)
     if path is not None:
         used = _load(state, path, path == DEFAULT_CONFIG_FILE)

@@ -7,8 +7,6 @@ never loads the core category. A category module exposes ``CATEGORY`` (a
 
 from __future__ import annotations
 
-import importlib
-
 from ..cli.cvalues import ascii_lower
 from .model import Category
 
@@ -59,7 +57,7 @@ def load(name: str) -> Category:
     """The :class:`Category` called ``name`` (imports its module on first use)."""
     module_name = MODULES[name]
     try:
-        module = importlib.import_module(module_name)
+        module = __import__(module_name, fromlist=["CATEGORY"])
     except ModuleNotFoundError as err:
         if err.name is not None and module_name.startswith(err.name):
             raise CategoryUnavailable(f"the {name} category is not available in this build") from None

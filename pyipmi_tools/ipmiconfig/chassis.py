@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from ..commands import NETFN_CHASSIS, CommandSpec, Request
 from .model import (Category, Choice, CommandFatal, Context, Key, KeyFailure, KeyFlag, Section, c_atoi, call,
-                    get_parameter, number_range, parse_yes_no, same, set_parameter, static_sections,
-                    validate_yes_no, yes_no)
+                    Validity, get_parameter, number_range, parse_yes_no, same, set_parameter,
+                    static_sections, validate_yes_no, yes_no)
 from ..cli.cvalues import ascii_lower
 
 TYPE_CHECKING = False
@@ -51,13 +51,19 @@ FRONT_PANEL_COMMENT = (
 )
 
 
+def _chassis_status() -> Script:
+    """Get Chassis Status: the reply data (at least 3 bytes) or a failure."""
+    data = yield from call(Request(GET_CHASSIS_STATUS))
+    if isinstance(data, KeyFailure):
+        return data
+    return data if len(data) >= 3 else KeyFailure()
+
+
 def _front_panel_checkout(bit: int):
     def checkout(ctx: Context) -> Script:
-        data = yield from call(Request(GET_CHASSIS_STATUS))
+        data = yield from _chassis_status()
         if isinstance(data, KeyFailure):
             return data
-        if len(data) < 3:
-            return KeyFailure()
         if len(data) < 4:
             return None                       # the optional front-panel byte is absent
         return yes_no(not data[3] >> bit & 1)
@@ -66,11 +72,9 @@ def _front_panel_checkout(bit: int):
 
 def _front_panel_commit(name: str, bit: int):
     def commit(ctx: Context, value: str) -> Script:
-        data = yield from call(Request(GET_CHASSIS_STATUS))
+        data = yield from _chassis_status()
         if isinstance(data, KeyFailure):
             return data
-        if len(data) < 3:
-            return KeyFailure()
         front = data[3] if len(data) >= 4 else None
         disable = not parse_yes_no(value)
         if disable and front is not None and not front >> (bit + 4) & 1:
@@ -112,11 +116,9 @@ POWER_COMMENT = (
 
 
 def _policy_checkout(ctx: Context) -> Script:
-    data = yield from call(Request(GET_CHASSIS_STATUS))
+    data = yield from _chassis_status()
     if isinstance(data, KeyFailure):
         return data
-    if len(data) < 3:
-        return KeyFailure()
     return POLICIES.name(data[0] >> 5 & 0x03)
 
 
@@ -195,8 +197,7 @@ def _instance_number(value: str) -> int | None:
     return None
 
 
-def _instance_validate(value: str):
-    from .model import Validity
+def _instance_validate(value: str) -> Validity:
     return Validity.VALID if _instance_number(value) is not None else Validity.INVALID
 
 

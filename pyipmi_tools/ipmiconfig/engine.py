@@ -89,9 +89,10 @@ def host_script(plan: Plan, ctx: Context, lines: Lines) -> Script:
         for line in errors:
             lines.err(line)
         return 1
+    inputs = config.inputs()
     if "core" not in [c.name for c in plan.categories]:
-        ctx.inputs = config.inputs()
-    ctx.cache["input"] = config.inputs()      # always: core reads its session limits and K_G from it
+        ctx.inputs = inputs
+    ctx.cache["input"] = inputs               # always: core reads its session limits and K_G from it
     if plan.action == DIFF:
         return (yield from diff(ctx, config, lines))
     return (yield from commit(plan, ctx, config, lines))
@@ -133,10 +134,6 @@ def validate(config: fileformat.Config, lines: Lines) -> bool:
 
 # --- checkout --------------------------------------------------------------------------------
 
-def _find(sections: Sequence[Section], name: str) -> Section | None:
-    return fileformat.find_section(sections, name)
-
-
 def checkout(plan: Plan, ctx: Context, sections: list[Section], lines: Lines) -> Script:
     status = 0
     if plan.keypairs:
@@ -162,7 +159,7 @@ def checkout(plan: Plan, ctx: Context, sections: list[Section], lines: Lines) ->
         picked: list[Section] = []
         bad = False
         for name in plan.section_names:
-            section = _find(sections, name)
+            section = fileformat.find_section(sections, name)
             if section is None:
                 lines.err(f"Unknown section `{name}', perhaps another category must be specified "
                           "(see --category)")

@@ -15,9 +15,8 @@ survive as surrogates and are written back unchanged).
 
 from __future__ import annotations
 
-import os
-
 from ..cli.cvalues import ascii_lower
+from ..posixio import fsdecode
 from .model import Key, Section
 
 TYPE_CHECKING = False
@@ -124,7 +123,7 @@ def parse(data: bytes, sections: Sequence[Section], config: Config | None = None
     config = config if config is not None else Config(sections)
     current: Section | None = None
     for number, raw in enumerate(fgets_lines(data), start=1):
-        words = _words(os.fsdecode(raw.split(b"\0", 1)[0]))
+        words = _words(fsdecode(raw.split(b"\0", 1)[0]))
         if not words or words[0].startswith("#"):
             continue
         first = words[0]

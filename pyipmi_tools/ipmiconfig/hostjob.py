@@ -10,8 +10,6 @@ exit 2) and, for a checkout to a file, moves the finished file into place.
 
 from __future__ import annotations
 
-import os
-
 from ..outcomes import PLAIN_OPEN_ERRORS, Outcome
 from ..session.job import Finish, Job, Send
 from .engine import Lines, Sleep, host_script
@@ -43,7 +41,6 @@ class HostJob(Job):
         self.established = False
         self._wake: float | None = None
         self.lines: list[str] | None = None   # checkout-to-file lines
-        self.temp_path: str | None = None
 
     def on_event(self, event: Event, now: float) -> None:
         from ..session.events import Established
@@ -211,6 +208,8 @@ class HostRunner:
 
     def _write_file(self, index: int, lines: list[str]) -> int:
         """Write the checkout next to its destination, then rename it into place."""
+        import os
+
         from ..atomicfile import replace_file
         path = self.settings.filename
         if os.path.isdir(path):

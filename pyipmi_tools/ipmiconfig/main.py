@@ -8,8 +8,9 @@ Errors carry ``argv[0]`` exactly as the process got it.
 
 from __future__ import annotations
 
-import os
 import sys
+
+from .. import posixio
 
 # The names ipmi-config treats as "this machine": in-band access, not LAN.
 LOCAL_NAMES = frozenset(("localhost", "127.0.0.1", "::1", "ipv6-localhost", "ip6-localhost",
@@ -18,7 +19,7 @@ LOCAL_NAMES = frozenset(("localhost", "127.0.0.1", "::1", "ipv6-localhost", "ip6
 
 def main(argv: list[str] | None = None) -> int:
     """Run ipmi-config with ``argv`` (``sys.argv`` when None); return the exit status."""
-    import signal
+    import _signal as signal  # signal.py only adds enums around these
     for name in ("SIGPIPE", "SIGINT"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             settings = parse_command_line(argv)
         except OptionError as err:
-            write_all(2, os.fsencode(err.text))
+            write_all(2, encode(err.text))
             return 1
         except ConfigFileError as err:
             write_all(2, err.output)
@@ -49,26 +50,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _invoked_name(args: list[str]) -> str:
-    """``argv[0]`` as the C program would have got it.
+    """``argv[0]`` as the C program would have got it (see :func:`posixio.invoked_name`).
 
-    A ``#!`` script only sees the path it was started from. FreeIPMI's
-    ``ipmi-chassis-config`` wrapper runs ``exec /usr/sbin/ipmi-config
-    --category=chassis ...``, so with that first argument the path is what C sees;
-    otherwise a path that is a ``PATH`` entry plus the name was typed as the bare name.
+    FreeIPMI's ``ipmi-chassis-config`` wrapper runs ``exec /usr/sbin/ipmi-config
+    --category=chassis ...``, so with that first argument the path is what C sees.
     """
-    path = args[0]
-    if len(args) > 1 and args[1] == "--category=chassis":
-        return path
-    directory, _, name = path.rpartition("/")
-    if directory and name:
-        for entry in os.environ.get("PATH", "").split(":"):
-            if entry and entry.rstrip("/") == directory:
-                return name
-    return path
+    if args[1:2] == ["--category=chassis"]:
+        return args[0]
+    return posixio.invoked_name(args[0])
 
 
 def _flush_cache(settings) -> int:
     """``--flush-cache``: FreeIPMI deletes its SDR cache and stops; we keep none."""
+    import os
+
     from .output import encode, write_all
     if settings.common.hostname is None and not settings.common.quiet_cache:
         home = os.path.expanduser("~")
@@ -77,12 +72,13 @@ def _flush_cache(settings) -> int:
     return 0
 
 
-def _read_input(settings, argv0: str) -> bytes | None | int:
+def _read_input(settings) -> bytes | None | int:
     """The configuration input of commit and diff: the file, standard input, or None."""
     from .output import encode, write_all
     if settings.action not in ("commit", "diff"):
         return None
     if settings.filename is not None:
+        import os
         if os.path.isdir(settings.filename):
             return b""                          # fopen() succeeds, fgets() reads nothing
         try:
@@ -104,7 +100,7 @@ def run(settings, argv0: str) -> int:
 
     if settings.common.flush_cache:
         return _flush_cache(settings)
-    data = _read_input(settings, argv0)
+    data = _read_input(settings)
     if isinstance(data, int):
         return data
     try:

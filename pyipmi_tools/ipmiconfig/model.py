@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 
-from ..cli.cvalues import ascii_lower, strtol
+from ..cli.cvalues import ascii_lower, c_int, strtol, strtol_long
 from ..commands import Request
 
 TYPE_CHECKING = False
@@ -342,15 +342,14 @@ class Choice:
         return "Possible values: " + "/".join(self.names)
 
 
-def c_number(value: str) -> int | None:
-    """``strtol(value, &end, 0)`` that must use the whole text (None if not, or on overflow).
+# ``strtol(value, &end, 0)`` that must use the whole text (None if not, or on overflow); "" gives 0.
+c_number = strtol_long
 
-    The empty string gives 0, as in C.
-    """
-    number, rest, overflow = strtol(value, 0)
-    if overflow or rest:
-        return None
-    return number
+
+def c_number_or_zero(value: str) -> int:
+    """A commit's reading of a validated number: :func:`c_number`, 0 if it is not one."""
+    number = c_number(value)
+    return 0 if number is None else number
 
 
 def number_range(low: int, high: int) -> Callable[[str], Validity]:
@@ -365,9 +364,7 @@ def number_range(low: int, high: int) -> Callable[[str], Validity]:
 
 def c_atoi(value: str) -> int:
     """C ``atoi``: leading decimal digits (after blanks and a sign), 0 if none."""
-    number, _rest, _overflow = strtol(value, 10)
-    number &= 0xFFFFFFFF
-    return number - (1 << 32) if number & 0x80000000 else number
+    return c_int(strtol(value, 10)[0])
 
 
 def validate_ipv4(value: str) -> Validity:

@@ -9,8 +9,7 @@ the run at once), then the shared checks and ipmi-config's own, in its order.
 
 from __future__ import annotations
 
-import os
-
+from .. import posixio
 from ..cli.common import OptionError
 from ..cli.cvalues import ascii_lower, strtol_int
 from .categories import CategoryError, parse_categories
@@ -135,7 +134,7 @@ def apply_own_option(settings: Settings, key: str, value: str | None) -> bool:
 def _check_readable(path: str) -> None:
     """``fopen(path, "r")``: a directory opens fine (and then reads as empty)."""
     try:
-        os.close(os.open(path, os.O_RDONLY))
+        posixio.close(posixio.open(path, posixio.O_RDONLY))
     except OSError as err:
         raise OptionError(f"Cannot read '{path}': {err.strerror}") from None
 
@@ -143,6 +142,7 @@ def _check_readable(path: str) -> None:
 def _check_writable(path: str) -> None:
     """FreeIPMI's test of a checkout file: an existing one must be writable, a new one
     must be creatable (it is created and removed again)."""
+    import os
     if os.path.lexists(path):
         if not os.access(path, os.W_OK):
             raise OptionError(f"Cannot write to '{path}': {os.strerror(13)}")

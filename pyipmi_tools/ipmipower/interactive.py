@@ -16,14 +16,23 @@ a terminal's Ctrl-D) exits with status 1 at once, as 1.6.10 does.
 
 from __future__ import annotations
 
-import os
-import random
 import stat
 import time
-from collections.abc import Callable
+from posix import fstat
 
 from .. import transport
+from ..cli.cvalues import (
+    AUTHENTICATION_TYPES,
+    OUTOFBAND_DRIVER_TYPES,
+    PRIVILEGE_LEVELS,
+    SUPPORTED_CIPHER_SUITES,
+    c_int,
+    strtol_int,
+)
+from ..cli.hosts import split_extra_arg
 from ..outcomes import Outcome
+from ..posixio import fsdecode, read, strerror
+from ..session.entropy import SystemBits
 from ..workarounds import (
     OUTOFBAND_15,
     OUTOFBAND_20,
@@ -33,19 +42,19 @@ from . import operations as ops
 from . import options as checks
 from .operations import Connection, HostRun
 from .options import (
-    AUTH_MD2,
-    AUTH_MD5,
     AUTH_NONE,
-    AUTH_STRAIGHT,
-    PRIV_ADMIN,
+    AUTH_TYPES,
     PRIV_OPERATOR,
     PRIV_USER,
-    SUPPORTED_CIPHER_SUITES,
+    PRIVILEGES,
     PowerCmd,
     Settings,
-    c_int,
 )
 from .output import PROMPT, Fatal, Output, encode, write_all
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
+    from collections.abc import Callable
 
 VERSION = "1.6.10"
 _STDIN = object()
@@ -57,13 +66,10 @@ _CONFIG_FLAG_ORDER = ("authcap", "idzero", "forcepermsg", "unexpectedauth", "end
 _FLAG_LIST = ("none,authcap,nochecksumcheck,idzero,forcepermsg,unexpectedauth,endianseq,noauthcodecheck,"
               "intel20,supermicro20,sun20,opensesspriv,integritycheckvalue,ipmiping")
 _CONFIG_CIPHER_SUITES = (0, 1, 2, 3, 6, 7, 8, 11, 12)   # the ones "config" knows how to print
-_AUTH_NAMES = {AUTH_NONE: "none", AUTH_MD2: "md2", AUTH_MD5: "md5", AUTH_STRAIGHT: "straight_password_key"}
-_PRIV_NAMES = {PRIV_USER: "user", PRIV_OPERATOR: "operator", PRIV_ADMIN: "admin"}
-_INTERACTIVE_DRIVERS = {"lan": "lan", "lan_2_0": "lan_2_0", "lan20": "lan_2_0", "lan_20": "lan_2_0",
-                        "lan2_0": "lan_2_0", "lanplus": "lan_2_0"}
-_AUTH_WORDS = {"none": AUTH_NONE, "straight_password_key": AUTH_STRAIGHT, "plain": AUTH_STRAIGHT,
-               "md2": AUTH_MD2, "md5": AUTH_MD5}
-_PRIV_WORDS = {"user": PRIV_USER, "operator": PRIV_OPERATOR, "admin": PRIV_ADMIN, "administrator": PRIV_ADMIN}
+_AUTH_NAMES = {number: name for name, number in AUTH_TYPES.items()}
+_PRIV_NAMES = {number: name for name, number in PRIVILEGES.items()}
+_AUTH_WORDS = {word: AUTH_TYPES[name] for word, name in AUTHENTICATION_TYPES.items()}
+_PRIV_WORDS = {word: PRIVILEGES[name] for word, name in PRIVILEGE_LEVELS.items()}
 _POWER_WORDS = {
     "on": PowerCmd.ON, "off": PowerCmd.OFF, "cycle": PowerCmd.CYCLE, "reset": PowerCmd.RESET,
     "stat": PowerCmd.STAT, "pulse": PowerCmd.PULSE, "soft": PowerCmd.SOFT, "identify-on": PowerCmd.IDENTIFY_ON,
@@ -136,7 +142,7 @@ def _c_strtoul(text: str) -> tuple[int, bool]:
 class Pinger:
     """Discovery pings to one BMC (a transport endpoint with its own socket)."""
 
-    def __init__(self, connection: Connection, rng: random.Random) -> None:
+    def __init__(self, connection: Connection, rng: SystemBits) -> None:
         self.connection = connection
         self.address = connection.address
         self.family = connection.family
@@ -191,7 +197,7 @@ class Interactive:
         self.clock = clock
         self.stdin_fd = stdin_fd
         self.stdout_fd = stdout_fd
-        self.rng = random.SystemRandom()
+        self.rng = SystemBits()
         self.ttyin = bytearray()
         self.ttyout: list[bytes] = []
         self.output = Output(self.out, settings.consolidate_output and not settings.c410x)
@@ -244,7 +250,7 @@ class Interactive:
 
     def _register_stdin(self) -> None:
         try:
-            mode = os.fstat(self.stdin_fd).st_mode
+            mode = fstat(self.stdin_fd).st_mode
             self.mux.watch(self.stdin_fd, _STDIN)
         except (OSError, ValueError):
             self.stdin_open = False
@@ -275,7 +281,7 @@ class Interactive:
         self._fire_timers(now)
         if stdin_ready:
             try:
-                data = os.read(self.stdin_fd, _READ_SIZE)
+                data = read(self.stdin_fd, _READ_SIZE)
             except BlockingIOError:
                 data = None
             except OSError:
@@ -350,10 +356,9 @@ class Interactive:
             return True
         return False
 
-    def _queue(self, cmd: PowerCmd, connection: Connection, extra: str | None) -> None:
-        settings = self.settings
-        job = ops.make_job(settings, cmd, connection, extra, self._on_result, self._trace())
-        if settings.c410x:
+    def _queue(self, maker: ops.JobMaker, connection: Connection, extra: str | None) -> None:
+        job = maker.make(connection, extra)
+        if self.settings.c410x:
             for slot in self.pending:
                 ep = slot.endpoint
                 if isinstance(ep, HostRun) and not ep.done \
@@ -450,7 +455,7 @@ class Interactive:
             line = line.split(b"\0", 1)[0]       # C string semantics
             if not line:
                 break
-            words = [os.fsdecode(w) for w in line.split()]
+            words = [fsdecode(w) for w in line.split()]
             quit_now = bool(words) and self.dispatch(words)
             self.need_prompt = True
             if quit_now:
@@ -566,11 +571,10 @@ class Interactive:
         if arg is None:
             self.out(f"{name} not specified\n")
             return current
-        value, overflow, whole = checks.c_strtol(arg, 10)
-        if overflow or not whole:
+        value = strtol_int(arg, 10)
+        if value is None:
             self.out(f"invalid {name} input\n")
             return current
-        value = c_int(value)
         if (allow_zero and not value) or low <= value <= high:
             self.out(f"{name} is now {value}\n")
             return value & 0xFFFFFFFF
@@ -581,7 +585,7 @@ class Interactive:
         if arg is None:
             self.out("driver_type must be specified: lan, lan_2_0\n")
             return
-        driver = _INTERACTIVE_DRIVERS.get(arg.lower())
+        driver = OUTOFBAND_DRIVER_TYPES.get(arg.lower())
         if driver is None:
             self.out(f"invalid driver type '{arg}' specified\n")
         else:
@@ -605,7 +609,7 @@ class Interactive:
         except ops.HostsFailed as failed:
             if self.flush_ttyout() > 0:
                 return
-            self.out(f"ipmipower_connection_array_create: {os.strerror(failed.errno)}\n")
+            self.out(f"ipmipower_connection_array_create: {strerror(failed.errno)}\n")
             return
         self.connections = connections
         s.hostname = arg
@@ -661,9 +665,8 @@ class Interactive:
         if arg is None:
             self.out("cipher_suite_id must be specified: 0, 1, 2, 3, 6, 7, 8, 11, 12\n")
             return
-        value, overflow, whole = checks.c_strtol(arg, 10)
-        value = c_int(value)
-        if overflow or not whole or not 0 <= value <= 19:
+        value = strtol_int(arg, 10)
+        if value is None or not 0 <= value <= 19:
             self.out(f"{arg} invalid cipher suite id\n")
         elif value not in SUPPORTED_CIPHER_SUITES:
             self.out(f"{arg} unsupported cipher suite id\n")
@@ -707,7 +710,7 @@ class Interactive:
         lines = [
             ("Driver_Type:", {"lan": "lan", "lan_2_0": "lan_2_0"}.get(s.driver, "")),
             ("Hostname:", s.hostname if s.hostname is not None else "NONE"),
-            ("Username:", os.fsdecode(s.username) if s.username is not None else "NULL"),
+            ("Username:", fsdecode(s.username) if s.username is not None else "NULL"),
             ("Password:", "*****"),
             ("K_g:", "*****"),
             ("Session Timeout:", f"{s.session_timeout} ms"),
@@ -748,10 +751,11 @@ class Interactive:
         if error is not None:
             self.out(error + "\n")
             return
+        maker = ops.JobMaker(s, cmd, self._on_result, self._trace())
         if arg is None:
-            self._power_all(cmd)
+            self._power_all(maker)
         else:
-            self._power_some(arg, cmd)
+            self._power_some(arg, maker)
 
     def _reachable(self, index: int) -> bool:
         """Emit ``not discovered`` / ``bad connection`` for a host that pings say is away."""
@@ -766,7 +770,7 @@ class Interactive:
             return False
         return True
 
-    def _power_all(self, cmd: PowerCmd) -> None:
+    def _power_all(self, maker: ops.JobMaker) -> None:
         self.output.reset_counts()
         queued = 0
         for index, conn in enumerate(self.connections):
@@ -777,15 +781,15 @@ class Interactive:
                     if checks.c410x_slot(extra) is None:
                         self.output.emit(Outcome.INVALID_ARGUMENT_FOR_OEM, conn.hostname, extra)
                     else:
-                        self._queue(cmd, conn, extra)
+                        self._queue(maker, conn, extra)
                         queued += 1
             else:
-                self._queue(cmd, conn, None)
+                self._queue(maker, conn, None)
                 queued += 1
         if not queued:
             self.output.finish()
 
-    def _power_some(self, arg: str, cmd: PowerCmd) -> None:
+    def _power_some(self, arg: str, maker: ops.JobMaker) -> None:
         from ..cli.hostlist import Hostlist, HostlistError
         try:
             first = Hostlist(arg).hosts()
@@ -804,7 +808,7 @@ class Interactive:
             for name in second:
                 extra: str | None = None
                 if c410x:
-                    name, extra = _split_plus(name)
+                    name, extra = split_extra_arg(name)
                 index = next((i for i, conn in enumerate(self.connections) if conn.hostname == name), -1)
                 if index < 0:
                     self.output.emit(Outcome.UNCONFIGURED_HOSTNAME, name)
@@ -813,12 +817,7 @@ class Interactive:
                 elif c410x and checks.c410x_slot(extra) is None:
                     self.output.emit(Outcome.INVALID_ARGUMENT_FOR_OEM, self.connections[index].hostname, extra)
                 else:
-                    self._queue(cmd, self.connections[index], extra)
-
-
-def _split_plus(text: str) -> tuple[str, str | None]:
-    host, plus, extra = text.partition("+")
-    return (host, extra) if plus else (text, None)
+                    self._queue(maker, self.connections[index], extra)
 
 
 def _enabled(flag: bool) -> str:

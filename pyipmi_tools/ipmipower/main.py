@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if argv is None:
-        argv = [_invoked_name(sys.argv[0])] + sys.argv[1:]
+        argv = [posixio.invoked_name(sys.argv[0])] + sys.argv[1:]
     from .output import Fatal, write_all
     debug = False
     try:
@@ -55,21 +55,6 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 1
-
-
-def _invoked_name(path: str) -> str:
-    """``argv[0]`` as the user typed it, as far as it can be told.
-
-    A script started through ``#!`` sees the path the shell found on ``PATH``; a C
-    program sees the bare name. When the path is exactly a ``PATH`` entry plus the
-    name, the bare name is what was typed (getopt's error messages start with it).
-    """
-    directory, _, name = path.rpartition("/")
-    if directory and name:
-        for entry in (posixio.getenv("PATH") or "").split(":"):
-            if entry.rstrip("/") == directory:
-                return name
-    return path
 
 
 def _stderr_trace(line: str) -> None:
@@ -115,7 +100,6 @@ def _run_hosts(settings, connections: list, output) -> int:
         return run_interactive(settings, connections, _stderr_trace)
 
     cmd = settings.powercmd
-    settings.ping_interval = 0
     if settings.c410x:
         error = checks.c410x_error(cmd, settings.privilege in (PRIV_USER, PRIV_OPERATOR))
         if error is not None:

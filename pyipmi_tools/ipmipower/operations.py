@@ -13,14 +13,13 @@ from ..datagram import Datagram
 from ..outcomes import Outcome
 from ..session.events import Failed, Stage
 from ..session.job import Finish, Job, Send
-from .options import PowerCmd, c410x_slot
+from .options import AUTH_MD5, AUTH_TYPES, PowerCmd, c410x_slot
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are strings
     from collections.abc import Callable
     from typing import Any
 
-    from ..session import SessionConfig
     from ..session.job import Script
     from ..session.base import Session
     from ..session.events import Event
@@ -83,19 +82,13 @@ _MAX_DATA = {"get_chassis_status": 4, "chassis_control": 0, "chassis_identify": 
              "get_sensor_reading": 4, "c410x_slot_power_control": 0}
 
 
-def _ask(request: Request, interval: float | None = None) -> Script:
-    """Send ``request``; return the first reply ipmipower would accept."""
-    limit = _MAX_DATA.get(request.spec.name)
-    reply = yield Send(request, interval=interval)
-    while limit is not None and len(reply.data) > limit:
-        reply = yield Send(request, interval=interval, resend=True)
-    return reply
+def _ask(request: Request, interval: float | None = None, poll: bool = False) -> Script:
+    """Send ``request``; return the first reply ipmipower would accept.
 
-
-def _poll(request: Request, interval: float) -> Script:
-    """Ask again once the wait interval has passed (``--wait-until-on/off``)."""
+    ``poll``: ask again once the wait interval has passed (``--wait-until-on/off``).
+    """
     limit = _MAX_DATA.get(request.spec.name)
-    reply = yield Send(request, interval=interval, poll=True)
+    reply = yield Send(request, interval=interval, poll=poll)
     while limit is not None and len(reply.data) > limit:
         reply = yield Send(request, interval=interval, resend=True)
     return reply
@@ -141,7 +134,7 @@ def power_script(plan: Plan) -> Script:
                 return _bad_completion_code(plan, reply.completion_code)
             if bool(reply.data[0] & 0x01) == want_on:
                 return Outcome.OK
-            reply = yield from _poll(chassis.get_chassis_status(), plan.wait_timeout)
+            reply = yield from _ask(chassis.get_chassis_status(), plan.wait_timeout, poll=True)
     if cmd is PowerCmd.RESET:
         return Finish(Outcome.OK, close=False)   # some BMCs never answer Close Session after a reset
     return Outcome.OK
@@ -166,7 +159,7 @@ def c410x_script(plan: Plan, slot: int) -> Script:
         if waiting:
             if slot_on == (cmd is PowerCmd.ON):
                 return Outcome.OK
-            reply = yield from _poll(_sensor_reading(slot), plan.wait_timeout)
+            reply = yield from _ask(_sensor_reading(slot), plan.wait_timeout, poll=True)
             continue
         if cmd is PowerCmd.STAT:
             return Outcome.ON if slot_on else Outcome.OFF
@@ -193,14 +186,6 @@ def job_outcome(job: Job, lan20: bool) -> Outcome | None:
     if lan20 and failure.completion_code is not None and failure.stage is Stage.SET_PRIVILEGE:
         return None          # 1.6.10 is silent about in-session completion codes over IPMI 2.0
     return failure.outcome
-
-
-def make_script(plan: Plan, c410x_slot_number: int | None = None) -> Script:
-    """The script for one host (and, with the C410x OEM type, one slot)."""
-    if c410x_slot_number is not None:
-        return c410x_script(plan, c410x_slot_number)
-    return power_script(plan)
-
 
 
 # --- hosts as connections -------------------------------------------------------------
@@ -365,7 +350,7 @@ class HostRun:
 
 # --- jobs ---------------------------------------------------------------------------------
 
-_AUTH_TYPE_NUMBERS = (0, 1, 2, 4)      # none, MD2, MD5, straight password
+_AUTH_TYPE_NUMBERS = frozenset(AUTH_TYPES.values())
 
 
 class PowerJob(Job):
@@ -401,18 +386,12 @@ class DoomedPowerJob(PowerJob):
         super().on_event(event, now)
 
 
-def session_config(settings: Any, host: str) -> SessionConfig:
-    """The session engine's configuration for one host from ipmipower's settings."""
-    from ..session import SessionConfig
-    return SessionConfig(host=host, **_session_options(settings))
-
-
 def _session_options(settings: Any) -> dict[str, Any]:
     """Every :class:`~..session.SessionConfig` field but the host, from ipmipower's settings."""
     from ..crypto.authcode15 import AuthType
     from ..session import Driver, Flavor, Privilege
     from ..session.timing import Timing
-    auth = settings.auth_type if settings.auth_type in _AUTH_TYPE_NUMBERS else 2
+    auth = settings.auth_type if settings.auth_type in _AUTH_TYPE_NUMBERS else AUTH_MD5
     return dict(
         username=settings.username,
         password=settings.password,
@@ -436,9 +415,9 @@ class JobMaker:
         from ..session import SessionConfig, new_session
         self.on_result = on_result
         self.trace = trace
-        self.plan = Plan(cmd, settings.driver == "lan_2_0", settings.on_if_off, settings.wait_until_on,
+        self.plan = Plan(cmd, settings.lan20, settings.on_if_off, settings.wait_until_on,
                          settings.wait_until_off, settings.retransmission_wait_timeout / 1000.0)
-        self.c410x = settings.oem_power_type == "c410x"
+        self.c410x = settings.c410x
         self.options = _session_options(settings)
         self.new_config = SessionConfig
         self.new_session = new_session
@@ -471,9 +450,3 @@ class JobMaker:
             return Fatal("fill_cmd_get_session_challenge: Invalid argument"), frozenset((Stage.SESSION_CHALLENGE,)), None
         return (Fatal("ipmi_check_authentication_capabilities_authentication_type: Invalid argument"),
                 frozenset((Stage.SESSION_CHALLENGE,)), Outcome.AUTH_TYPE_UNAVAILABLE)
-
-
-def make_job(settings: Any, cmd: PowerCmd, connection: Connection, extra: str | None,
-             on_result: Callable[[Job], None] | None, trace: Callable[[str], None] | None) -> PowerJob:
-    """One host's power command as a job ready for the transport."""
-    return JobMaker(settings, cmd, on_result, trace).make(connection, extra)

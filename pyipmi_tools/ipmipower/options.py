@@ -18,7 +18,7 @@ from .. import posixio
 from ..constants import Constant
 
 from ..cli.common import OptionError
-from ..cli.cvalues import c_int, strtol
+from ..cli.cvalues import strtol_int, strtol_long
 from ..workarounds import Workarounds
 
 # FreeIPMI's numbers for authentication types and privilege levels.
@@ -26,7 +26,6 @@ AUTH_NONE, AUTH_MD2, AUTH_MD5, AUTH_STRAIGHT = 0, 1, 2, 4
 AUTH_TYPES = {"none": AUTH_NONE, "straight_password_key": AUTH_STRAIGHT, "md2": AUTH_MD2, "md5": AUTH_MD5}
 PRIV_USER, PRIV_OPERATOR, PRIV_ADMIN = 2, 3, 4
 PRIVILEGES = {"user": PRIV_USER, "operator": PRIV_OPERATOR, "admin": PRIV_ADMIN}
-SUPPORTED_CIPHER_SUITES = frozenset((0, 1, 2, 3, 6, 7, 8, 11, 12, 15, 16, 17))
 OEM_POWER_TYPES = ("none", "c410x")
 
 
@@ -72,21 +71,13 @@ def c410x_error(cmd: PowerCmd, privilege_below_admin: bool) -> str | None:
     return None
 
 
-def c_strtol(text: str, base: int) -> tuple[int, bool, bool]:
-    """C ``strtol`` as ipmipower's checks use it: ``(value, overflowed, whole string used)``."""
-    value, rest, overflow = strtol(text, base)
-    return value, overflow, not rest
-
-
 def c410x_slot(extra: str | None) -> int | None:
     """The slot of a C410x ``host+SLOT`` argument, or None when FreeIPMI would reject it."""
-    if extra is None:
+    value = None if extra is None else strtol_long(extra, 0)
+    if value is None:
         return None
-    value, overflow, whole = c_strtol(extra, 0)
     slot = value & 0xFFFFFFFF   # stored in an unsigned int
-    if overflow or not whole or not C410X_SLOT_MIN <= slot <= C410X_SLOT_MAX:
-        return None
-    return slot
+    return slot if C410X_SLOT_MIN <= slot <= C410X_SLOT_MAX else None
 
 
 def c410x_extra_arg_error(extra: str | None) -> str | None:
@@ -94,10 +85,9 @@ def c410x_extra_arg_error(extra: str | None) -> str | None:
     name = C410X_OEM_NAME
     if extra is None:
         return f"slot number must be specified for oem power type '{name}'"
-    value, overflow, whole = c_strtol(extra, 0)
-    if overflow or not whole:
+    if strtol_long(extra, 0) is None:
         return f"slot number '{extra}' for oem power type '{name}' invalid"
-    if not C410X_SLOT_MIN <= value & 0xFFFFFFFF <= C410X_SLOT_MAX:
+    if c410x_slot(extra) is None:
         return f"slot number '{extra}' for oem power type '{name}' out of range"
     return None
 
@@ -239,9 +229,8 @@ def apply_own_option(settings: Settings, key: str, value: str | None) -> bool:
         settings.oem_power_type = parse_oem_power_type(value or "")
     elif key in _NUMBER_OPTIONS:
         attribute, smallest, message = _NUMBER_OPTIONS[key]
-        number, overflow, whole = c_strtol(value or "", 10)
-        number = c_int(number)
-        if overflow or not whole or number < smallest:
+        number = strtol_int(value or "", 10)
+        if number is None or number < smallest:
             raise OptionError(message, newline=False)
         setattr(settings, attribute, number)
     else:

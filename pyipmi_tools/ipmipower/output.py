@@ -19,10 +19,9 @@ if TYPE_CHECKING:  # typing costs milliseconds at start-up; annotations are stri
     from collections.abc import Callable
     from typing import Any
 
-from ..outcomes import IPMIPOWER_MESSAGES, Outcome
+from ..outcomes import IPMIPOWER_MESSAGES, Outcome, ipmipower_counts_as_failure
 
 _INDEX = {outcome: index for index, outcome in enumerate(IPMIPOWER_MESSAGES)}
-_FIRST_FAILURE, _LAST_FAILURE = 3, 22
 SEPARATOR = "----------------\n"
 PROMPT = "ipmipower> "
 
@@ -102,7 +101,8 @@ class Output:
     @property
     def failed(self) -> bool:
         """True when any host got a message that makes ipmipower exit 1."""
-        return any(self.counts[_FIRST_FAILURE:_LAST_FAILURE + 1])
+        return any(count and ipmipower_counts_as_failure(outcome)
+                   for outcome, count in zip(IPMIPOWER_MESSAGES, self.counts))
 
     @property
     def exit_status(self) -> int:

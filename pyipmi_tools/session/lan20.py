@@ -47,10 +47,8 @@ class Lan20Session(Session):
         self._rm = b""
         self._rc = b""
         self._guid = b""
-        self._k1 = b""
-        self._k2 = b""
-        self._cipher: PayloadCipher | None = None          # AES-CBC-128 under K2, once keys exist
-        self._signer: Callable[[bytes], bytes] | None = None   # the integrity authcode, likewise
+        self._cipher: PayloadCipher | None = None          # AES-CBC-128 under K2, if the suite encrypts
+        self._signer: Callable[[bytes], bytes] | None = None   # the integrity authcode, if it signs
         self._sik = b""
         w = self.config.workarounds
         self._intel20 = "intel20" in w
@@ -177,11 +175,11 @@ class Lan20Session(Session):
             return
         key = self.config.effective_k_g or self._kuid
         self._sik = rakp.session_integrity_key(alg, key, self._rm, self._rc, self._role, self._rakp_username())
-        self._k1 = rakp.derive_k1(alg, self._sik)
-        self._k2 = rakp.derive_k2(alg, self._sik)
-        self._signer = integrity_signer(self.suite.integrity, self._k1, self.config.password or b"")
+        if self.suite.integrity is not IntegrityAlg.NONE:
+            self._signer = integrity_signer(self.suite.integrity, rakp.derive_k1(alg, self._sik),
+                                            self.config.password or b"")
         if self.suite.confidentiality is ConfAlg.AES_CBC_128:
-            self._cipher = PayloadCipher(self._k2)
+            self._cipher = PayloadCipher(rakp.derive_k2(alg, self._sik))
 
     def _start_rakp3(self, now: float) -> None:
         expected: dict[str, int] = {}
@@ -276,11 +274,11 @@ class Lan20Session(Session):
         return self._out_seq
 
     def _wrap(self, message: bytes) -> bytes:
-        suite = self.suite
-        encrypted = suite.confidentiality is ConfAlg.AES_CBC_128
-        payload = self._payload_cipher().encrypt(message, self.rng.getrandbits(128).to_bytes(16, "little")) \
-            if encrypted else message
-        sign = None if suite.integrity is IntegrityAlg.NONE else self._integrity_signer()
+        cipher = self._cipher
+        encrypted = cipher is not None
+        payload = cipher.encrypt(message, self.rng.getrandbits(128).to_bytes(16, "little")) \
+            if cipher is not None else message
+        sign = self._signer
         seq = self._next_out_seq()
         if self._trace:
             self._log_pairs(">> in RMCP+ session packet", (("payload type", "IPMI"), ("encrypted", encrypted),
@@ -288,14 +286,6 @@ class Lan20Session(Session):
                                                        ("session ID", f"{self.bmc_sid:#010x}"), ("session seq", seq),
                                                        ("payload length", len(payload))))
         return encode_packet20(PayloadType.IPMI, self.bmc_sid, seq, payload, encrypted, sign)
-
-    def _integrity_signer(self) -> Callable[[bytes], bytes]:
-        """Covered bytes -> integrity authcode, under this session's keys."""
-        return self._signer or integrity_signer(self.suite.integrity, self._k1, self.config.password or b"")
-
-    def _payload_cipher(self) -> PayloadCipher:
-        """AES-CBC-128 under this session's K2."""
-        return self._cipher or PayloadCipher(self._k2)
 
     def _unwrap(self, datagram: bytes) -> bytes:
         suite = self.suite
@@ -311,20 +301,22 @@ class Lan20Session(Session):
                                                        ("session seq", packet.session_seq),
                                                        ("payload length", len(packet.payload)),
                                                        ("authcode", packet.authcode)))
-        if suite.integrity is not IntegrityAlg.NONE:
+        signer = self._signer
+        if signer is not None:
             if not packet.authenticated:
                 raise Drop("unauthenticated", "reply is not authenticated although the session uses "
                                               f"{suite.integrity.name}")
-            want = self._integrity_signer()(packet.signed)
+            want = signer(packet.signed)
             if not compare_digest(want, packet.authcode):
                 raise Drop("integrity check failed", f"integrity check failed ({suite.integrity.name} "
                                                      "authcode does not match)")
         payload = packet.payload
-        if suite.confidentiality is ConfAlg.AES_CBC_128:
+        cipher = self._cipher
+        if cipher is not None:
             if not packet.encrypted:
                 raise Drop("unencrypted", "reply is not encrypted although the session uses AES-CBC-128")
             try:
-                payload = self._payload_cipher().decrypt(payload)
+                payload = cipher.decrypt(payload)
             except ConfidentialityError as err:
                 raise Drop("decryption failed", f"AES-CBC-128 payload rejected: {err}") from None
         problem = self._window.check(packet.session_seq)

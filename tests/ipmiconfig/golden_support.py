@@ -35,11 +35,8 @@ Placeholders in arguments, files and stdin: ``{H}`` the first BMC (``127.x.y.2``
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -48,18 +45,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.ipmipower.golden_support import GhmiBmc, IpmiSimBmc, run_batch
-from tests.support.golden import CaseResult, RunResult, diff, rack_value, shell_quote, slug, substitute
+from tests.ipmipower.golden_support import GhmiBmc, IpmiSimBmc, run_batch, start_process_bmc
+from tests.support.golden import CaseResult, RunResult, diff, group_table, rack_settings, shell_quote, slug, substitute
+from tests.support.pyipmisim import PyipmiSim
+from tests.support.tools import find_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_BIN = ROOT / "bin"
-SIM_SHIM = ROOT / "bin" / "pyipmi-sim"
 FREEIPMI_CONFIG = "/usr/sbin/ipmi-config"
 FREEIPMI_CHASSIS = "/usr/sbin/ipmi-chassis-config"
 SIDES = ("freeipmi", "ours")
 TOOLS = ("ipmi-config", "ipmi-chassis-config", "maas")
 DEAD_OCTET = 99
-READY_MARKER = "stop with Ctrl-C or SIGTERM"
 
 
 # -- what a case runs against ------------------------------------------------------------------
@@ -117,7 +114,7 @@ class Case:
 def netns_available() -> str:
     """'' if this process may create network and mount namespaces, else why not."""
     for tool in ("unshare", "nsenter", "ip"):
-        if shutil.which(tool) is None and shutil.which(tool, path="/usr/sbin:/sbin") is None:
+        if find_tool(tool) is None:
             return f"{tool} not found"
     try:
         done = subprocess.run(["unshare", "--net", "--mount", "sh", "-c",
@@ -136,78 +133,19 @@ def case_net(index: int) -> str:
     return f"127.{n // 250}.{n % 250 + 1}"
 
 
-class NetnsRack:
-    """One pyipmi-sim process in a network namespace of its own (stopped by PID, cmdline checked)."""
+NETNS = ("unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh")
 
-    def __init__(self, workdir: Path, name: str, rack: str) -> None:
-        self.workdir = workdir
-        self.rack_path = workdir / f"{name}.ini"
-        self.rack_path.write_text(rack)
-        self.state_path = workdir / f"{name}.state.json"
-        self.log_path = workdir / f"{name}.log"
-        self.sim_argv = [sys.executable, str(SIM_SHIM), "--rack", str(self.rack_path),
-                         "--state-file", str(self.state_path)]
-        self.proc: subprocess.Popen[bytes] | None = None
 
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
+def netns_rack(workdir: Path, name: str, rack: str) -> PyipmiSim:
+    """A pyipmi-sim serving *rack* in a network namespace of its own (not started yet)."""
+    path = workdir / f"{name}.ini"
+    path.write_text(rack)
+    return PyipmiSim(workdir, ["--rack", path], name=name, wrapper=NETNS)
 
-    def start(self, timeout: float = 30.0) -> NetnsRack:
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *self.sim_argv],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                cwd=self.workdir)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if READY_MARKER in self.log() and self._is_sim():
-                return self
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"pyipmi-sim in its namespace did not start; log {self.log_path}:\n{self.log()[-3000:]}")
 
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def _is_sim(self) -> bool:
-        try:
-            raw = Path(f"/proc/{self.pid}/cmdline").read_bytes()
-        except OSError:
-            return False
-        return raw.split(b"\0")[:-1] == [os.fsencode(a) for a in self.sim_argv]
-
-    def nsenter(self) -> list[str]:
-        return ["nsenter", f"--net=/proc/{self.pid}/ns/net", "--"]
-
-    def stop(self) -> None:
-        """SIGTERM (the simulator writes its state file on the way out), bounded wait, SIGKILL."""
-        proc = self.proc
-        if proc is None or proc.poll() is not None:
-            return
-        for signum, wait in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 5.0)):
-            if proc.poll() is None and self._is_sim():
-                try:
-                    os.kill(proc.pid, signum)
-                except ProcessLookupError:
-                    pass
-            try:
-                proc.wait(wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-    def state(self) -> dict[str, Any]:
-        try:
-            return json.loads(self.state_path.read_text())
-        except (OSError, ValueError):
-            return {}
+def nsenter(sim: PyipmiSim) -> list[str]:
+    """The command prefix that runs a program in *sim*'s network namespace."""
+    return ["nsenter", f"--net=/proc/{sim.pid}/ns/net", "--"]
 
 
 def rack_text(cases: Sequence[tuple[int, Case]]) -> str:
@@ -217,20 +155,7 @@ def rack_text(cases: Sequence[tuple[int, Case]]) -> str:
         assert isinstance(spec, Sim)
         net = case_net(index)
         lines += ["", f"[case{index}]",
-                  "address = " + ", ".join(f"{net}.{2 + i}" for i in range(spec.count)),
-                  f"power = {'on' if spec.power else 'off'}"]
-        if spec.quirks:
-            lines.append(f"quirks = {', '.join(spec.quirks)}")
-        if spec.users is not None:
-            lines.append("users = " + ", ".join(rack_value(u) for u in spec.users))
-        if spec.cipher_suites is not None:
-            lines.append(f"cipher_suites = {rack_value(spec.cipher_suites)}")
-        if spec.k_g is not None:
-            lines.append(f"k_g = {rack_value(spec.k_g)}")
-        if spec.slow is not None:
-            lines.append(f"slow = {spec.slow}")
-        if spec.boot_device is not None:
-            lines.append(f"boot_device = {spec.boot_device}")
+                  "address = " + ", ".join(f"{net}.{2 + i}" for i in range(spec.count)), *rack_settings(spec)]
     return "\n".join(lines) + "\n"
 
 
@@ -274,7 +199,7 @@ class Lab:
         self.pyghmi_factory = pyghmi_factory
         ours = ours_program()
         self.programs = {"freeipmi": (FREEIPMI_CONFIG, FREEIPMI_CHASSIS), "ours": ours}
-        self.racks: dict[str, NetnsRack] = {}
+        self.racks: dict[str, PyipmiSim] = {}
         self.index: dict[str, int] = {}
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "COV_", "LC_"))}
         python_dir = str(Path(sys.executable).parent)
@@ -292,14 +217,14 @@ class Lab:
         text = rack_text(racked)
         try:
             for side in SIDES:
-                self.racks[side] = NetnsRack(self.workdir, f"rack-{side}", text).start()
+                self.racks[side] = netns_rack(self.workdir, f"rack-{side}", text).start(timeout=30.0)
         except Exception:
             self.stop()
             raise
 
     def stop(self) -> None:
         for rack in self.racks.values():
-            rack.stop()
+            rack.stop(15.0)                     # SIGTERM: the simulator writes its state file on the way out
 
     def final_states(self) -> dict[str, dict[str, Any]]:
         """Stop both racks and return {side: {"address:port": state}}."""
@@ -333,13 +258,8 @@ class Lab:
             if not link.is_symlink():
                 link.symlink_to(target)
         try:
-            if isinstance(bmc, IpmiSimBmc):
-                assert self.ipmi_sim_factory is not None
-                started = self.ipmi_sim_factory(initial_power="on" if bmc.power else "off")
-                hosts = [started.host]
-            elif isinstance(bmc, GhmiBmc):
-                assert self.pyghmi_factory is not None
-                started = self.pyghmi_factory(initial_power="on" if bmc.power else "off")
+            started = start_process_bmc(bmc, self.ipmi_sim_factory, self.pyghmi_factory)
+            if started is not None:
                 hosts = [started.host]
             subst["{H}"] = hosts[0]
             for i, host in enumerate(hosts[1:], start=2):
@@ -371,7 +291,7 @@ class Lab:
                 started.stop()
 
     def _argv(self, case: Case, side: str, args: list[str], namespaced: bool) -> list[str]:
-        prefix = self.racks[side].nsenter() if namespaced else []
+        prefix = nsenter(self.racks[side]) if namespaced else []
         if case.tool == "maas":
             if side == "ours":
                 # The MAAS snap's layout: our program bind-mounted over /usr/sbin/ipmi-config, and the
@@ -593,16 +513,9 @@ def compare(case: Case, runs: Mapping[str, RunResult]) -> tuple[bool, str]:
 
 def report(results: Sequence[CaseResult], seconds: float, ours: str) -> str:
     """Markdown: identical/total per group and overall, then every mismatch with its diff."""
-    from tabulate import tabulate
-
-    groups: dict[str, list[CaseResult]] = {}
-    for r in results:
-        groups.setdefault(r.case.group, []).append(r)
-    rows = [[g, sum(r.identical for r in rs), len(rs)] for g, rs in groups.items()]
-    rows.append(["**total**", sum(r.identical for r in results), len(results)])
     parts = [f"### ipmi-config golden comparison: FreeIPMI 1.6.10 vs {ours}\n",
              f"{time.strftime('%Y-%m-%d %H:%M:%S')}, {len(results)} cases in {seconds:.1f} s\n",
-             tabulate(rows, headers=["group", "identical", "total"], tablefmt="github"), ""]
+             group_table(results), ""]
     bad = [r for r in results if not r.identical]
     if bad:
         parts.append(f"### Mismatches ({len(bad)})\n")

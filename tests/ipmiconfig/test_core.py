@@ -240,7 +240,11 @@ def test_validation(bmc, section, key, good, bad) -> None:
 
 
 def test_one_address_for_several_hosts_is_refused() -> None:
-    config = [types.SimpleNamespace(name="lan_conf", pairs=[("IP_Address", "10.0.0.1")])]
+    from pyipmi_tools.ipmiconfig.fileformat import Config
+    from pyipmi_tools.ipmiconfig.model import Key, Section
+    lan_conf = Section("Lan_Conf", [Key("IP_Address")])
+    config = Config([lan_conf])
+    config.add(lan_conf, lan_conf.keys[0], "10.0.0.1")
     assert core.check_input(config, 2) == ["Cannot configure Lan_Conf:IP_Address on multiple hosts"]
     assert core.check_input(config, 1) == []
 

@@ -50,8 +50,8 @@ from tests.ipmiconfig.golden_support import (
     ours_program,
     report,
 )
-from tests.support.golden import CaseResult, run_concurrently, selected_cases, write_report
-from tests.support.tools import in_ci, require_module, require_tool
+from tests.support.golden import CaseResult, assert_identical, run_concurrently, selected_cases, write_report
+from tests.support.tools import require_module, require_tool, skip_or_fail
 
 WORKERS = 8
 REPORT_COPY = Path("/tmp/ipmiconfig-golden/report.md")
@@ -545,9 +545,7 @@ def golden(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     require_module("tabulate")
     why = netns_available()
     if why:
-        if in_ci():
-            pytest.fail(f"network namespaces needed: {why}", pytrace=False)
-        pytest.skip(f"network namespaces needed: {why}")
+        skip_or_fail(f"network namespaces needed: {why}")
     ours = ours_program()[0]
     if not Path(ours).exists():
         pytest.fail(f"{ours} does not exist", pytrace=False)
@@ -557,8 +555,7 @@ def golden(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
     t0 = time.monotonic()
     try:
-        results = run_concurrently(lab.run_case, cases, WORKERS, _cost,
-                                   lambda c, message: CaseResult(c, {}, False, "", message))
+        results = run_concurrently(lab.run_case, cases, WORKERS, _cost)
         lab.add_sim_truth(results, lab.final_states())
     finally:
         lab.stop()
@@ -627,7 +624,4 @@ def test_by_host_groups_prefixes_and_blocks() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_golden(golden: dict[str, CaseResult], case: Case) -> None:
-    result = golden[case.id]
-    assert not result.error, result.error
-    run = result.runs["ours"]
-    assert result.identical, f"{' '.join(run.argv)}\n{result.diff}"
+    assert_identical(golden[case.id])

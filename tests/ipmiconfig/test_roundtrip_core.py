@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.pyipmisim import PyipmiSimFactory
-from tests.support.tools import in_ci, require_tool
+from tests.support.tools import require_tool, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "bin" / "ipmi-config"
@@ -23,9 +23,7 @@ LOGIN = ["-W", "opensesspriv", "--driver-type", "LAN_2_0", "-u", "admin", "-p", 
 @pytest.fixture
 def sim(tmp_path: Path):
     if not TOOL.exists():
-        if in_ci():
-            pytest.fail("bin/ipmi-config missing (CI=true: required)", pytrace=False)
-        pytest.skip("bin/ipmi-config not built yet")
+        skip_or_fail("bin/ipmi-config missing")
     factory = PyipmiSimFactory(tmp_path)
     try:
         yield factory(address=ADDRESS)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.golden import CaseResult, RunResult, diff, rack_value, shell_quote, slug, substitute
+from tests.support.golden import CaseResult, RunResult, diff, group_table, rack_settings, shell_quote, slug, substitute
 from tests.support.ports import udp_port_in_use
 from tests.support.pyipmisim import ASF_PING, PyipmiSim, free_port_block
 
@@ -322,17 +322,7 @@ class Lab:
         for n, case in enumerate(racked):
             for g, spec in enumerate(_groups(case.bmc)):
                 lines += ["", f"[c{n}g{g}]", f"address = {', '.join(spec.addresses)}",
-                          f"port = {self.ports[(case.id, side)]}", f"power = {'on' if spec.power else 'off'}"]
-                if spec.quirks:
-                    lines.append(f"quirks = {', '.join(spec.quirks)}")
-                if spec.users is not None:
-                    lines.append("users = " + ", ".join(rack_value(u) for u in spec.users))
-                if spec.cipher_suites is not None:
-                    lines.append(f"cipher_suites = {rack_value(spec.cipher_suites)}")
-                if spec.k_g is not None:
-                    lines.append(f"k_g = {rack_value(spec.k_g)}")
-                if spec.slow is not None:
-                    lines.append(f"slow = {spec.slow}")
+                          f"port = {self.ports[(case.id, side)]}", *rack_settings(spec)]
         name = f"rack-{side}-{attempt}"
         rack = self.workdir / f"{name}.ini"
         rack.write_text("\n".join(lines) + "\n")
@@ -369,14 +359,10 @@ class Lab:
             if isinstance(bmc, (PyipmiBmc, Rack)):
                 port = self.ports[(case.id, side)]
                 host = f"{_groups(bmc)[0].addresses[0]}:{port}"
-            elif isinstance(bmc, IpmiSimBmc):
-                assert self.ipmi_sim_factory is not None
-                started = self.ipmi_sim_factory(initial_power="on" if bmc.power else "off")
-                host, port = started.host, started.port
-            elif isinstance(bmc, GhmiBmc):
-                assert self.pyghmi_factory is not None
-                started = self.pyghmi_factory(initial_power="on" if bmc.power else "off")
-                host, port = started.host, started.port
+            else:
+                started = start_process_bmc(bmc, self.ipmi_sim_factory, self.pyghmi_factory)
+                if started is not None:
+                    host, port = started.host, started.port
             subst = {"{H}": host, "{P}": str(port), "{DEAD}": f"127.0.0.1:{self.dead[case.id]}",
                      "{DEADP}": str(self.dead[case.id]), "{CONF}": str(conf)}
             argv = [ARGV0] + [substitute(a, subst) for a in case.args]
@@ -418,6 +404,16 @@ class Lab:
             state = started.state()
             return {"127.0.0.1": {"power": state["power"], "events": list(state["events"])}}
         return {}
+
+
+def start_process_bmc(bmc: BmcSpec, ipmi_sim_factory: Callable[..., Any] | None,
+                      pyghmi_factory: Callable[..., Any] | None) -> Any:
+    """The ipmi_sim or pyghmi BMC *bmc* asks for, started in its initial power state; None for other specs."""
+    if not isinstance(bmc, (IpmiSimBmc, GhmiBmc)):
+        return None
+    factory = ipmi_sim_factory if isinstance(bmc, IpmiSimBmc) else pyghmi_factory
+    assert factory is not None
+    return factory(initial_power="on" if bmc.power else "off")
 
 
 def _groups(bmc: BmcSpec) -> tuple[PyipmiBmc, ...]:
@@ -486,15 +482,7 @@ def compare(case: Case, runs: Mapping[str, RunResult]) -> tuple[bool, str]:
 
 def report(results: Sequence[CaseResult]) -> str:
     """Markdown: identical/total per group and overall, then every mismatch with its diff."""
-    from tabulate import tabulate
-
-    groups: dict[str, list[CaseResult]] = {}
-    for r in results:
-        groups.setdefault(r.case.group, []).append(r)
-    rows = [[g, sum(r.identical for r in rs), len(rs)] for g, rs in groups.items()]
-    rows.append(["**total**", sum(r.identical for r in results), len(results)])
-    parts = ["### ipmipower golden comparison: FreeIPMI 1.6.10 vs bin/ipmipower\n",
-             tabulate(rows, headers=["group", "identical", "total"], tablefmt="github"), ""]
+    parts = ["### ipmipower golden comparison: FreeIPMI 1.6.10 vs bin/ipmipower\n", group_table(results), ""]
     bad = [r for r in results if not r.identical]
     if bad:
         parts.append(f"### Mismatches ({len(bad)})\n")

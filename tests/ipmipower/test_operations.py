@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from pyipmi_tools.cli.cvalues import strtol
 from pyipmi_tools.ipmipower import operations as ops
 from pyipmi_tools.ipmipower import options as checks
 from pyipmi_tools.ipmipower.operations import Connection, HostRun, Plan
@@ -35,7 +36,7 @@ def run(cmd: PowerCmd, bmc=None, conn: Connection = CONN, extra: str | None = No
     bmc = bmc or make_bmc()
     s = settings(**kw)
     results: list[Outcome | None] = []
-    job = ops.make_job(s, cmd, conn, extra, lambda j: results.append(ops.job_outcome(j, s.lan20)), None)
+    job = ops.JobMaker(s, cmd, lambda j: results.append(ops.job_outcome(j, s.lan20)), None).make(conn, extra)
     job.session.rng = random.Random(3)
     harness = SimHarness(job, bmc).run()
     assert job.done
@@ -244,7 +245,7 @@ def test_privilege_messages() -> None:
 def test_in_band_driver_from_config_file_is_fatal_after_activate() -> None:
     bmc = make_bmc()
     s = settings(driver="kcs")
-    job = ops.make_job(s, PowerCmd.STAT, CONN, None, None, None)
+    job = ops.JobMaker(s, PowerCmd.STAT, None, None).make(CONN, None)
     with pytest.raises(Fatal) as fatal:
         SimHarness(job, bmc).run()
     assert fatal.value.message == "host = bmc1; p = 3; invalid logic"
@@ -254,8 +255,8 @@ def test_host_run_runs_jobs_one_after_another() -> None:
     bmc = make_bmc()
     s = settings()
     results = []
-    jobs = [ops.make_job(s, PowerCmd.STAT, CONN, str(n), lambda j: results.append(j.extra), None)
-            for n in (1, 2)]
+    make = ops.JobMaker(s, PowerCmd.STAT, lambda j: results.append(j.extra), None).make
+    jobs = [make(CONN, str(n)) for n in (1, 2)]
     run_ = HostRun(jobs)
     SimHarness(run_, bmc).run()
     assert run_.done and results == ["1", "2"]
@@ -268,7 +269,8 @@ def test_host_run_runs_jobs_one_after_another() -> None:
                                                                    ((1 << 63) - 1, True, True)),
 ])
 def test_c_strtol(text: str, base: int, expected: tuple) -> None:
-    assert checks.c_strtol(text, base) == expected
+    value, rest, overflow = strtol(text, base)
+    assert (value, overflow, not rest) == expected
 
 
 def test_an_over_long_reply_is_treated_as_lost() -> None:

@@ -59,7 +59,11 @@ def tail(path: Path, lines: int = 30) -> str:
 
 
 class ManagedProcess:
-    """One child process with a held-open stdin pipe and a log file."""
+    """One child process with a held-open stdin pipe and a log file.
+
+    *wrapper* runs first and execs *argv* in the same process (e.g. ``unshare --net sh -c
+    '... exec "$@"' sh``); signals then go to the process only once it is *argv*.
+    """
 
     def __init__(
         self,
@@ -67,8 +71,10 @@ class ManagedProcess:
         log_path: Path,
         cwd: Path,
         env: Mapping[str, str] | None = None,
+        wrapper: Sequence[str] = (),
     ) -> None:
         self.argv = [str(arg) for arg in argv]
+        self.wrapper = [str(arg) for arg in wrapper]
         self.log_path = Path(log_path)
         self.cwd = Path(cwd)
         self.env = dict(env) if env is not None else None
@@ -88,7 +94,7 @@ class ManagedProcess:
         try:
             with open(self.log_path, "ab") as log:
                 self._popen = subprocess.Popen(
-                    self.argv,
+                    [*self.wrapper, *self.argv],
                     stdin=read_end,
                     stdout=log,
                     stderr=subprocess.STDOUT,

@@ -1,6 +1,6 @@
 """What both golden comparisons (ipmipower, ipmi-config) share: picking and running the cases,
-their results, rack-file quoting, placeholder substitution, file names for cases, diffs of
-outputs, shell quoting, and writing the reports."""
+their results and verdicts, rack-file lines, placeholder substitution, file names for cases,
+diffs of outputs, shell quoting, and writing the reports."""
 
 from __future__ import annotations
 
@@ -60,6 +60,20 @@ def rack_value(value: str) -> str:
     return '"' + value + '"' if any(c in value for c in ",#\"' ") else value
 
 
+def rack_settings(spec: Any) -> list[str]:
+    """The rack-file lines of a golden pyipmi-sim spec: its power, then every optional setting it has."""
+    lines = [f"power = {'on' if spec.power else 'off'}"]
+    if spec.quirks:
+        lines.append(f"quirks = {', '.join(spec.quirks)}")
+    if spec.users is not None:
+        lines.append("users = " + ", ".join(rack_value(u) for u in spec.users))
+    for key in ("cipher_suites", "k_g", "slow", "boot_device"):
+        value = getattr(spec, key, None)
+        if value is not None:
+            lines.append(f"{key} = {rack_value(str(value))}")
+    return lines
+
+
 def substitute(text: str, subst: Mapping[str, str]) -> str:
     """Every placeholder of ``subst`` in ``text`` replaced."""
     for key, value in subst.items():
@@ -98,15 +112,34 @@ def selected_cases(request: Any, module: str, cases: Sequence[Any]) -> list[Any]
     return [c for c in cases if c.id in chosen] or list(cases)
 
 
-def run_concurrently(run_case: Callable[[Any], Any], cases: Sequence[Any], workers: int,
-                     cost: Callable[[Any], Any], failed: Callable[[Any, str], Any]) -> list[Any]:
+def run_concurrently(run_case: Callable[[Any], CaseResult], cases: Sequence[Any], workers: int,
+                     cost: Callable[[Any], Any]) -> list[CaseResult]:
     """``run_case`` for every case on ``workers`` threads, the costliest first; a harness error
-    becomes ``failed(case, message)`` and fails that case only."""
-    def run(case: Any) -> Any:
+    becomes that case's ``error`` and fails that case only."""
+    def run(case: Any) -> CaseResult:
         try:
             return run_case(case)
         except Exception as exc:  # noqa: BLE001 -- a harness failure fails this case only
-            return failed(case, f"harness error: {type(exc).__name__}: {exc}")
+            return CaseResult(case, {}, error=f"harness error: {type(exc).__name__}: {exc}")
 
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(run, sorted(cases, key=cost)))
+
+
+def group_table(results: Sequence[CaseResult]) -> str:
+    """The reports' summary: identical/total per group, in first-seen order, and overall."""
+    from tabulate import tabulate
+
+    groups: dict[str, list[CaseResult]] = {}
+    for r in results:
+        groups.setdefault(r.case.group, []).append(r)
+    rows = [[g, sum(r.identical for r in rs), len(rs)] for g, rs in groups.items()]
+    rows.append(["**total**", sum(r.identical for r in results), len(results)])
+    return tabulate(rows, headers=["group", "identical", "total"], tablefmt="github")
+
+
+def assert_identical(result: CaseResult) -> None:
+    """One golden case's verdict: no harness error, and our run identical to FreeIPMI's."""
+    assert not result.error, result.error
+    run = result.runs["ours"]
+    assert result.identical, f"{' '.join(run.argv)}\n{result.diff}"

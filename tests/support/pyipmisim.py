@@ -110,8 +110,10 @@ class PyipmiSim:
 
     def __init__(self, workdir: Path, args: Sequence[object] = (), *, name: str = "pyipmi-sim",
                  address: str = "127.0.0.1", ports: Iterable[int] = (), groups: Sequence[Group] = (),
-                 command: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> None:
-        """*command* runs the simulator (default: ``bin/pyipmi-sim`` with this Python); *env* its environment."""
+                 command: Sequence[str] | None = None, env: Mapping[str, str] | None = None,
+                 wrapper: Sequence[str] = ()) -> None:
+        """*command* runs the simulator (default: ``bin/pyipmi-sim`` with this Python); *env* its environment;
+        *wrapper* execs it (see :class:`~tests.support.bmcprocess.ManagedProcess`)."""
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.name = name
@@ -123,7 +125,7 @@ class PyipmiSim:
         self.args = [str(a) for a in args]
         program = list(command) if command is not None else [sys.executable, str(SHIM)]
         self._proc = ManagedProcess([*program, *self.args, "--state-file", str(self.state_path)],
-                                    log_path=self.log_path, cwd=self.workdir, env=env)
+                                    log_path=self.log_path, cwd=self.workdir, env=env, wrapper=wrapper)
 
     # -- life cycle ------------------------------------------------------------------------------
     @property

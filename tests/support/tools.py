@@ -18,7 +18,8 @@ def in_ci() -> bool:
     return os.environ.get("CI") == "true"
 
 
-def _missing(message: str) -> None:
+def skip_or_fail(message: str) -> None:
+    """Skip the test because of *message*, or fail it under CI."""
     if in_ci():
         pytest.fail(f"{message} (CI=true: required)", pytrace=False)
     pytest.skip(message)
@@ -37,7 +38,7 @@ def require_tool(name: str) -> str:
     """Return the path of executable *name*; skip the test (fail under CI) if absent."""
     found = find_tool(name)
     if found is None:
-        _missing(f"required tool {name!r} not found")
+        skip_or_fail(f"required tool {name!r} not found")
     return found  # type: ignore[return-value]
 
 
@@ -46,5 +47,5 @@ def require_module(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        _missing(f"required Python module {name!r} not importable: {exc}")
+        skip_or_fail(f"required Python module {name!r} not importable: {exc}")
         raise  # not reached: skip/fail raise

@@ -7,6 +7,7 @@ number of user slots), and so do the IPv6 address keys (LAN parameter 55).
 
 from __future__ import annotations
 
+from ...cli.cvalues import ascii_lower
 from ...commands import config_params as cp
 from ...wire.buffer import DecodeError
 from ..model import Category, Context, KeyFailure, SectionsFailed
@@ -21,7 +22,7 @@ from .users import user_section
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from ..fileformat import Config
     from ..model import Script
 
 MULTI_HOST_REFUSED = (("Lan_Conf", "IP_Address"), ("Lan_Conf", "MAC_Address"))
@@ -58,29 +59,13 @@ def sections(ctx: Context) -> Script:
         serial_conf_section(), sol_conf_section(), pef_conf_section(), misc_section()])
 
 
-def _given(config: Any, section: str, key: str) -> bool:
-    """Whether the parsed input sets ``section:key`` (any case)."""
-    wanted = (section.lower(), key.lower())
-    inputs = getattr(config, "inputs", None)
-    if callable(inputs):
-        return wanted in inputs()
-    for sec in getattr(config, "sections", config) or ():
-        name = getattr(sec, "name", None)
-        if name is None or name.lower() != wanted[0]:
-            continue
-        for pair in getattr(sec, "pairs", None) or getattr(sec, "keys", None) or ():
-            key_name = pair[0] if isinstance(pair, tuple) else getattr(pair, "key", getattr(pair, "name", pair))
-            if isinstance(key_name, str) and key_name.lower() == wanted[1]:
-                return True
-    return False
-
-
-def check_input(config: Any, host_count: int) -> list[str]:
+def check_input(config: Config, host_count: int) -> list[str]:
     """FreeIPMI refuses to give one IP or MAC address to several hosts."""
     if host_count <= 1:
         return []
+    given = config.inputs()
     return [f"Cannot configure {section}:{key} on multiple hosts"
-            for section, key in MULTI_HOST_REFUSED if _given(config, section, key)]
+            for section, key in MULTI_HOST_REFUSED if (ascii_lower(section), ascii_lower(key)) in given]
 
 
 CATEGORY = Category("core", sections, check_input=check_input)

@@ -10,7 +10,7 @@ from ...cli.cvalues import ascii_lower
 from ...commands import Request
 from ...commands import config_params as cp
 from ...wire.buffer import DecodeError
-from ..model import (Choice, Context, FailureKind, Key, KeyFailure, KeyFlag, Validity, call, get_parameter,
+from ..model import (Choice, Context, FailureKind, Key, KeyFailure, KeyFlag, Validity, get_parameter,
                      parse_yes_no, set_parameter, validate_yes_no, yes_no)
 
 TYPE_CHECKING = False
@@ -118,15 +118,7 @@ def decoded(data: bytes, length: int) -> bytes | KeyFailure:
         return KeyFailure(FailureKind.GENERIC)
 
 
-def checked_call(request: Request) -> Script:
-    """:func:`call` that also turns an undecodable reply into a generic failure (data or failure)."""
-    return (yield from call(request))
-
-
 # --- configuration-parameter keys ---------------------------------------------------------------
-
-ParamIO = tuple["Callable[[int, int], Request]", "Callable[[int, int, bytes], Request]"]
-
 
 class ParamBlock:
     """One configuration parameter of ``length`` bytes read and written whole.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...commands import chassis
 from ...commands import config_params as cp
-from ..model import Choice, Context, FailureKind, KeyFailure, Key, Section, SectionFlag, c_number, call, number_range
+from ..model import Choice, Context, FailureKind, KeyFailure, Key, Section, SectionFlag, call, number_range
+from ..model import c_number_or_zero as _c
 from .common import ParamBlock, bit_key, int_key
 
 TYPE_CHECKING = False
@@ -22,11 +23,6 @@ def _no_channel(ctx: Context) -> Script:
 def _pef_block(parameter: int, name: str) -> ParamBlock:
     return ParamBlock(_no_channel, lambda ch: cp.get_pef_param(parameter, name),
                       lambda ch, data: cp.set_pef_param(parameter, data, name), 1)
-
-
-def _c(value: str) -> int:
-    number = c_number(value)
-    return 0 if number is None else number
 
 
 def pef_conf_section() -> Section:

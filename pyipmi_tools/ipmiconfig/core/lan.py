@@ -3,11 +3,13 @@ Lan_Conf_User_Security, Lan_Conf_Misc, Rmcpplus_Conf_Privilege."""
 
 from __future__ import annotations
 
+from ...cli.cvalues import k_g_key
 from ...commands import config_params as cp
 from ...wire.buffer import DecodeError
 from ..model import (Choice, Context, FailureKind, Key, KeyFailure, KeyFlag, Section, SectionFlag, Validity,
-                     c_number, call, failure, format_ipv4, format_mac, get_parameter, number_range, parse_yes_no,
+                     call, failure, format_ipv4, format_mac, get_parameter, number_range, parse_yes_no,
                      validate_ipv4, validate_mac, validate_yes_no, yes_no)
+from ..model import c_number_or_zero as _c
 from .common import (CHANNEL_PRIVILEGE, YES_NO_DESC, bit_key, bits_key, choice_key, decoded, field_key, int_key,
                      input_value, lan_block, lan_channel, serial_channel)
 
@@ -118,11 +120,6 @@ def _hex(number: int) -> str:
     return f"0x{number:X}"
 
 
-def _c(value: str) -> int:
-    number = c_number(value)
-    return 0 if number is None else number
-
-
 LAN_CONF_COMMENT = (
     "Lan_Conf holds the BMC's IPv4 network settings. Usually \"IP_Address_Source\" is \"Static\" with the "
     "\"IP_Address\", \"Subnet_Mask\" and gateway given below, or \"Use_DHCP\".")
@@ -225,18 +222,14 @@ K_G_LENGTH = 20
 def parse_k_g(value: str) -> bytes | None:
     """The 20-byte K_G an input value stands for, or None if it cannot be one.
 
-    ``0x``/``0X`` starts hexadecimal: digits are taken in pairs from the left and an odd
-    last digit is a byte of its own (``0x123`` is 12 03). Anything else is the key as text.
+    The command line's rule (:func:`~pyipmi_tools.cli.cvalues.k_g_key`): ``0x``/``0X`` starts
+    hexadecimal, digits taken in pairs from the left and an odd last digit a byte of its own
+    (``0x123`` is 12 03); anything else is the key as text. The key is padded with NULs.
     """
-    if value[:2] in ("0x", "0X"):
-        digits = value[2:]
-        if len(digits) > 2 * K_G_LENGTH or not all(c in "0123456789abcdefABCDEF" for c in digits):
-            return None
-        key = bytes(int(digits[i:i + 2], 16) for i in range(0, len(digits), 2))
-    else:
-        key = value.encode("latin-1", "replace")
-        if len(key) > K_G_LENGTH:
-            return None
+    try:
+        key = k_g_key(value.encode("latin-1", "replace"))
+    except ValueError:
+        return None
     return key.ljust(K_G_LENGTH, b"\0")
 
 

@@ -12,6 +12,7 @@ import ipaddress
 from ...commands import config_params as cp
 from ..model import (Choice, Context, FailureKind, Key, KeyFailure, KeyFlag, Section, Validity, format_mac,
                      get_parameter, number_range, validate_mac, validate_yes_no, yes_no)
+from ..model import c_number_or_zero as _c
 from .common import ParamBlock, bit_key, bits_key, choice_key, decoded, field_key, lan_block, lan_channel
 
 TYPE_CHECKING = False
@@ -42,12 +43,6 @@ def validate_ipv6(value: str) -> Validity:
     except ValueError:
         return Validity.INVALID
     return Validity.VALID
-
-
-def _c(value: str) -> int:
-    from ..model import c_number
-    number = c_number(value)
-    return 0 if number is None else number
 
 
 def _static_block(selector: int) -> ParamBlock:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..model import Choice, KeyFlag, Section, SectionFlag, c_number, number_range
+from ..model import Choice, KeyFlag, Section, SectionFlag, number_range
+from ..model import c_number_or_zero as _c
 from .common import CHANNEL_PRIVILEGE, bit_key, bits_key, choice_key, int_key, serial_block, sol_block
 
 BIT_RATE = Choice({"9600": 6, "19200": 7, "38400": 8, "57600": 9, "115200": 10})
@@ -17,11 +18,6 @@ SOL_COMMENT = (
     "\"SOL_Privilege_Level\" to the privilege the SOL users log in with (often \"Administrator\"). Forcing "
     "payload authentication and encryption is safer where the cipher suites allow it. Both bit rates should "
     "match the console speed of the BIOS and the operating system.")
-
-
-def _c(value: str) -> int:
-    number = c_number(value)
-    return 0 if number is None else number
 
 
 def serial_conf_section() -> Section:

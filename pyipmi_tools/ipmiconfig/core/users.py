@@ -246,10 +246,8 @@ def _enable_user_key(user_id: int, section: str) -> Key:
 
 
 def _password_key(user_id: int, section: str, name: str = "Password", hidden: bool = False) -> Key:
-    limit = 20 if hidden else 20
-
     def validate(value: str) -> Validity:
-        return Validity.VALID if len(value.encode("latin-1", "replace")) <= limit else Validity.INVALID
+        return Validity.VALID if len(value.encode("latin-1", "replace")) <= 20 else Validity.INVALID
 
     def checkout(ctx: Context) -> Script:
         return ""

@@ -138,7 +138,7 @@ class HostRunner:
                       serial_channel=self.settings.serial_channel, sol_channel=self.settings.sol_channel,
                       workarounds=common.workaround_flags.flags, host=host, host_count=len(self.output.hosts),
                       say=lambda line: self.output.out(index, line),
-                      debug_line=lambda line: self.output.err(index, line))
+                      err_line=lambda line: self.output.err(index, line))
         ctx.cache["quiet_cache"] = common.quiet_cache
         ctx.cache["sdr_cache_directory"] = common.sdr_cache_directory
         ctx.cache["sdr_cache_file"] = common.sdr_cache_file

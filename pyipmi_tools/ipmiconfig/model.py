@@ -136,8 +136,8 @@ class Context:
     """What a host's scripts may need besides the BMC: options, input, caches, output.
 
     ``say(line)`` prints one stdout line for this host (prefixing, buffering and
-    consolidation are the engine's business); ``debug(line)`` one stderr line, only
-    when ``--debug`` was given. Categories keep what they learn about the BMC in
+    consolidation are the engine's business); ``error(line)`` one stderr line, and
+    ``debug(line)`` one only when ``--debug`` was given. Categories keep what they learn about the BMC in
     ``cache`` (e.g. the LAN channel number) under keys of their own.
     """
 
@@ -145,7 +145,7 @@ class Context:
                  lan_channel: int | None = None, serial_channel: int | None = None,
                  sol_channel: int | None = None, workarounds: Iterable[str] = (),
                  inputs: dict[tuple[str, str], str] | None = None, host: str = "", host_count: int = 1,
-                 say: Callable[[str], None] | None = None, debug_line: Callable[[str], None] | None = None) -> None:
+                 say: Callable[[str], None] | None = None, err_line: Callable[[str], None] | None = None) -> None:
         self.verbose = verbose
         self.categories = tuple(categories)
         self.debug_level = debug
@@ -159,15 +159,19 @@ class Context:
         self.host_count = host_count
         self.cache: dict[str, Any] = {}
         self._say = say
-        self._debug = debug_line
+        self._err = err_line
 
     def say(self, line: str) -> None:
         if self._say is not None:
             self._say(line)
 
+    def error(self, line: str) -> None:
+        if self._err is not None:
+            self._err(line)
+
     def debug(self, line: str) -> None:
-        if self.debug_level and self._debug is not None:
-            self._debug(line)
+        if self.debug_level:
+            self.error(line)
 
     def input_value(self, section: str, key: str) -> str | None:
         """The value the parsed input (file and -e pairs) gives for ``section:key``, or None."""

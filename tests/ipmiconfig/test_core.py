@@ -165,9 +165,8 @@ def test_user1_name_is_fixed(bmc) -> None:
 
 
 def test_enable_user_refused_before_password_is_retried_after_it(bmc) -> None:
-    ctx, _ = sections(bmc)
     errors = []
-    ctx.error = errors.append
+    ctx, _ = sections(bmc, err_line=errors.append)     # the stderr line the engine prefixes per host
     state = {"password": False}
 
     def dell(netfn, cmd, data):

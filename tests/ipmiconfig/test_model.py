@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pyipmi_tools.ipmiconfig.model import (Choice, FailureKind, Key, KeyFlag, Validity, c_atoi, number_range,
+from pyipmi_tools.ipmiconfig.model import (Choice, Context, FailureKind, Key, KeyFlag, Validity, c_atoi, number_range,
                                            parameter_failure, parse_yes_no, validate_yes_no)
 
 
@@ -46,3 +46,12 @@ def test_commented_out_and_writable() -> None:
     assert not Key("K", flags=KeyFlag.COMMENTED_OUT_IF_EMPTY).commented_out("x")
     assert not Key("K", flags=KeyFlag.READ_ONLY).writable and not Key("K", flags=KeyFlag.UNDEFINED).writable
     assert Key("K").writable
+
+
+def test_context_error_lines_always_debug_lines_only_with_debug() -> None:
+    for level, expected in ((0, ["error"]), (1, ["error", "debug"])):
+        lines: list[str] = []
+        ctx = Context(debug=level, err_line=lines.append)
+        ctx.error("error")
+        ctx.debug("debug")
+        assert lines == expected

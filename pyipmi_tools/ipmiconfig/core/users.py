@@ -55,12 +55,6 @@ def _retry_state(ctx: Context) -> dict[int, tuple[str, str]]:
     return ctx.cache.setdefault("core.enable_user_retry", {})
 
 
-def _error(ctx: Context, line: str) -> None:
-    report = getattr(ctx, "error", None)
-    if report is not None:
-        report(line)
-
-
 # --- Get/Set User Access -------------------------------------------------------------------
 
 def _access(ctx: Context, user_id: int, channel_of: Callable[[Context], Script]) -> Script:
@@ -262,7 +256,7 @@ def _password_key(user_id: int, section: str, name: str = "Password", hidden: bo
         if pending is not None:
             result = yield from _enable_user(ctx, user_id, pending[1])
             if result is None:
-                _error(ctx, f"RETRY: Success on retry to commit `{section}:{pending[0]}'")
+                ctx.error(f"RETRY: Success on retry to commit `{section}:{pending[0]}'")
         return None
 
     if hidden:
